@@ -1,0 +1,36 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is
+# set up on the way (virtualenv, dependencies, database).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 5000
+SEEDS  ?= ../shared/seeds
+
+.PHONY: install db run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(BIN)/flask --app webapp upgrade-db
+
+run: db
+	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+
+lint: install
+	$(BIN)/readiness lint --sources $(SEEDS) > /dev/null
+
+test: install lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/bench_report.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

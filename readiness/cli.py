@@ -1,0 +1,224 @@
+"""``readiness``: the engine without the web, for batch use, tests and benchmarks.
+
+JSON on stdout; exit 0 on success, exit 2 with one clear line on stderr on bad
+input. Never a traceback for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .answers import TOWN_NAME_MAX, AnswerError, check_answers
+from .content import Content, ContentError, load_content
+from .lint import lint
+from .models import Question
+from .scoring import score_assessment
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake in what the user gave us: message on stderr, exit 2."""
+
+
+def _question_json(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": q.id,
+        "text": q.text,
+        "help": q.help,
+        "type": q.type.value,
+        "required": q.required,
+        "weight": q.weight,
+        "options": [{"value": o.value, "label": o.label, "score": o.score} for o in q.options],
+    }
+    if q.min is not None:
+        out["min"] = q.min
+    if q.max is not None:
+        out["max"] = q.max
+    if q.show_if is not None:
+        out["show_if"] = q.show_if.model_dump(by_alias=True, exclude_none=True)
+    return out
+
+
+def questions_json(content: Content) -> dict[str, Any]:
+    return {
+        "version": content.version,
+        "profile": [_question_json(q) for q in content.bank.profile],
+        "dimensions": [
+            {"id": d.id, "title": d.title, "summary": d.summary, "questions": [_question_json(q) for q in d.questions]}
+            for d in content.dimensions
+        ],
+    }
+
+
+def rules_json(content: Content) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "dimension": r.dimension,
+            "severity": r.severity,
+            "codes": r.codes,
+            "title": r.title,
+            "cases": r.cases,
+            "sources": [s.model_dump() for s in r.sources],
+        }
+        for r in content.rules
+    ]
+
+
+def cases_json(content: Content) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "place": c.place,
+            "country": c.country,
+            "type": c.type,
+            "period": c.period,
+            "sources": [s.model_dump() for s in c.sources],
+        }
+        for c in content.cases
+    ]
+
+
+def read_answers_file(path: str, content: Content) -> dict[str, Any]:
+    """Read a YAML/JSON answers file into {town, country, answers}, checked."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read answers file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"answers file {path} is not UTF-8 text") from exc
+    try:
+        data = yaml.safe_load(text)  # JSON is YAML too
+    except yaml.YAMLError as exc:
+        raise UserError(f"answers file {path} is not valid YAML or JSON: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
+        raise UserError(f"answers file {path} must be a mapping with 'town', 'country' and 'answers'")
+    town = str(data.get("town", "")).strip()
+    if not town or len(town) > TOWN_NAME_MAX:
+        raise UserError(f"answers file {path}: 'town' must be 1 to {TOWN_NAME_MAX} characters")
+    try:
+        answers = check_answers(content.questions, data.get("answers") or {})
+    except AnswerError as exc:
+        raise UserError(f"answers file {path}: question {exc.question_id!r}: {exc.message}") from exc
+    return {"town": town, "country": str(data.get("country", "")).strip(), "answers": answers}
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    try:
+        content = load_content(args.content)
+    except ContentError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"lint: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    sources = Path(args.sources) if args.sources else None
+    report = lint(content, sources)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for err in report.errors:
+        print(f"error: {err}", file=sys.stderr)
+    _print_json({"ok": report.ok, "errors": len(report.errors), "coverage": report.coverage})
+    return 0 if report.ok else 1
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    _print_json(questions_json(load_content(args.content)))
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    _print_json(rules_json(load_content(args.content)))
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    _print_json(cases_json(load_content(args.content)))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    content = load_content(args.content)
+    data = read_answers_file(args.answers, content)
+    _print_json(score_assessment(content, data["answers"], data["town"], data["country"]).to_json())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportMeta, build_report_html, render_pdf  # WeasyPrint only when needed
+
+    content = load_content(args.content)
+    data = read_answers_file(args.answers, content)
+    result = score_assessment(content, data["answers"], data["town"], data["country"])
+    meta = ReportMeta.for_cli(data["town"], data["country"])
+    if not args.output and not args.html:
+        raise UserError("give -o OUT.pdf and/or --html OUT.html")
+    if args.html:
+        Path(args.html).write_text(build_report_html(content, result, meta, inline_assets=True), encoding="utf-8")
+    if args.output:
+        Path(args.output).write_bytes(render_pdf(content, result, meta))
+    _print_json({k: v for k, v in (("pdf", args.output), ("html", args.html)) if v})
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="readiness", description=__doc__.splitlines()[0])
+    parser.add_argument("--content", help="content root (folder with questions/, rules/, cases/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("lint", help="validate questions, rules and cases; print coverage")
+    p.add_argument("--sources", help="folder with the source documents, to check quotes verbatim")
+    p.set_defaults(func=cmd_lint)
+    for name, func, helptext in (
+        ("questions", cmd_questions, "the question bank as JSON"),
+        ("rules", cmd_rules, "the rules as JSON"),
+        ("cases", cmd_cases, "the case studies as JSON"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
+        p.set_defaults(func=func)
+    p = sub.add_parser("score", help="score an answers file (YAML or JSON)")
+    p.add_argument("answers")
+    p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
+    p.set_defaults(func=cmd_score)
+    p = sub.add_parser("report", help="write the PDF report (and/or its HTML) for an answers file")
+    p.add_argument("answers")
+    p.add_argument("-o", "--output", help="PDF file to write")
+    p.add_argument("--html", help="also write the exact HTML given to WeasyPrint, assets inlined")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UserError as exc:
+        print(f"readiness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        print("readiness: the content has problems (run 'readiness lint'):", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Comparing a town with the documented case studies.
+
+Similarity (0-1) combines two parts:
+- the dimension profile: 1 - mean absolute gap over the dimensions the case
+  documents (a dimension the documents are silent on is left out, never guessed);
+- the town traits (size, rural hinterland, existing hub, heritage-led), over the
+  traits both the town and the case document.
+Reasons are given in words, built only from what both sides state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from .conditions import AnswerValue, is_known
+from .models import CaseStudy
+
+if TYPE_CHECKING:
+    from .content import Content
+
+PROFILE_WEIGHT = 0.7
+TRAITS_WEIGHT = 0.3
+STRONG = 60.0
+
+# How each trait is read off the town-profile answers (question ids of questions/profile.yaml).
+HERITAGE_ASSETS = {"historic_centre", "museums", "industrial_heritage", "crafts", "festivals", "landscape"}
+
+
+def _choice(qid: str, mapping: Mapping[str, object]) -> Callable[[Mapping[str, AnswerValue]], object]:
+    def read(answers: Mapping[str, AnswerValue]) -> object:
+        v = answers.get(qid)
+        return mapping.get(v) if isinstance(v, str) and is_known(v) else None  # type: ignore[call-overload]
+
+    return read
+
+
+def _heritage_led(answers: Mapping[str, AnswerValue]) -> bool | None:
+    v = answers.get("heritage_assets")
+    if not is_known(v) or not isinstance(v, list):
+        return None
+    return len(HERITAGE_ASSETS.intersection(v)) >= 2
+
+
+TRAIT_READERS: dict[str, Callable[[Mapping[str, AnswerValue]], object]] = {
+    "population_band": lambda a: a.get("population_band") if is_known(a.get("population_band")) else None,
+    "rural_hinterland": _choice("settlement", {"urban": False, "mixed": True, "rural": True}),
+    "existing_hub": _choice("existing_hub", {"yes": True, "planned": False, "no": False}),
+    "heritage_led": _heritage_led,
+}
+# Questions read by the comparison: lint counts them as used.
+TRAIT_QUESTIONS = frozenset({"population_band", "settlement", "existing_hub", "heritage_assets"})
+
+TRAIT_PHRASES = {
+    "population_band": "a town of the same size",
+    "rural_hinterland": "a centre with a rural hinterland",
+    "existing_hub": "an existing creative hub",
+    "heritage_led": "heritage-led",
+}
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    case: CaseStudy
+    similarity: float
+    reasons: list[str]
+    shared_dimensions: int
+
+
+def town_traits(answers: Mapping[str, AnswerValue]) -> dict[str, object]:
+    return {name: read(answers) for name, read in TRAIT_READERS.items()}
+
+
+def compare_case(
+    case: CaseStudy,
+    dimension_scores: Mapping[str, float | None],
+    traits: Mapping[str, object],
+    titles: Mapping[str, str],
+) -> SimilarCase:
+    gaps, alike_strong = [], []
+    for dim_id, judgement in case.profile.items():
+        mine = dimension_scores.get(dim_id)
+        if judgement is None or mine is None:
+            continue
+        gaps.append(abs(mine - judgement.score) / 100)
+        if mine >= STRONG and judgement.score >= STRONG:
+            alike_strong.append(titles.get(dim_id, dim_id).lower())
+    profile_sim = 1 - sum(gaps) / len(gaps) if gaps else None
+
+    trait_reasons: list[str] = []
+    alike = compared = 0
+    case_traits = case.traits.model_dump()
+    for name, mine in traits.items():
+        theirs = case_traits.get(name)
+        if mine is None or theirs is None:
+            continue
+        compared += 1
+        if mine == theirs:
+            alike += 1
+            if mine is not False:  # a shared "no" is alike, but no reason worth giving
+                trait_reasons.append(TRAIT_PHRASES[name])
+    traits_sim = alike / compared if compared else None
+
+    parts = [(PROFILE_WEIGHT, profile_sim), (TRAITS_WEIGHT, traits_sim)]
+    known = [(w, s) for w, s in parts if s is not None]
+    similarity = sum(w * s for w, s in known) / sum(w for w, _ in known) if known else 0.0
+
+    reasons = trait_reasons
+    if alike_strong:
+        reasons.append("strong, as you are, in " + ", ".join(alike_strong[:3]))
+    return SimilarCase(case, max(0.0, min(1.0, similarity)), reasons, len(gaps))
+
+
+def similar_cases(
+    content: "Content",
+    answers: Mapping[str, AnswerValue],
+    dimension_scores: Mapping[str, float | None],
+    limit: int = 3,
+) -> list[SimilarCase]:
+    traits = town_traits(answers)
+    titles = {d.id: d.title for d in content.dimensions}
+    ranked = [compare_case(c, dimension_scores, traits, titles) for c in content.cases]
+    ranked.sort(key=lambda s: (-s.similarity, s.case.name))
+    return ranked[:limit]

@@ -1,0 +1,292 @@
+"""The one loader of content: question bank, rules and case studies from YAML.
+
+Layout (relative to the content root, the repository by default):
+
+    questions/_bank.yaml      version and the ordered list of dimensions
+    questions/profile.yaml    questions about the town itself (not scored)
+    questions/<dim>.yaml      the questions of one dimension
+    rules/levels.yaml         readiness levels (score thresholds)
+    rules/*.yaml              rules (any file name, key ``rules``)
+    cases/*.yaml              one case study per file
+
+Errors name the file, the line and the id, so that a policy person editing a
+YAML file can find the mistake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .lint import structural_problems
+from .models import Bank, CaseStudy, Dimension, Level, Question, Rule
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LINE_KEY = "__line__"
+
+
+def default_content_root() -> Path:
+    return Path(os.environ.get("READINESS_CONTENT_DIR", REPO_ROOT))
+
+
+class ContentError(Exception):
+    """Content that cannot be loaded; ``problems`` holds one message per mistake."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping (1-based)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_lines(v) for k, v in data.items() if k != LINE_KEY}
+    if isinstance(data, list):
+        return [_strip_lines(v) for v in data]
+    return data
+
+
+def _line_at(raw: Any, loc: Iterable[Any]) -> int | None:
+    """The line of the deepest mapping on the path ``loc`` through ``raw``."""
+    line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
+    node = raw
+    for key in loc:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            continue  # pydantic adds union-branch names to the path; skip them
+        if isinstance(node, dict) and LINE_KEY in node:
+            line = node[LINE_KEY]
+    return line
+
+
+def _id_at(raw: Any, loc: Iterable[Any]) -> str | None:
+    """The id of the deepest item with an ``id`` on the path ``loc``."""
+    found, node = (raw.get("id") if isinstance(raw, dict) else None), raw
+    for key in loc:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            continue
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError([f"{path}: cannot read: {exc.strerror}"]) from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ContentError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
+
+
+def _validate(model: type, raw: Any, path: Path, root: Path) -> Any:
+    """Validate ``raw`` against ``model``, turning errors into file:line messages."""
+    try:
+        return model.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            line = _line_at(raw, err["loc"])
+            ident = _id_at(raw, err["loc"])
+            where = f"{_rel(path, root)}:{line}" if line else _rel(path, root)
+            field_path = ".".join(str(p) for p in err["loc"])
+            who = f" [{ident}]" if ident else ""
+            problems.append(f"{where}:{who} {field_path}: {err['msg']}")
+        raise ContentError(problems) from exc
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _with_lines(items: list[dict], extra: dict[str, Any] | None = None) -> list[dict]:
+    """Copy each item's own line into its ``line`` field (kept out of validation noise)."""
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            item = {**item, "line": item.get(LINE_KEY), **(extra or {})}
+        out.append(item)
+    return out
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the engine knows: validated, cross-checked, read-only."""
+
+    bank: Bank
+    rules: list[Rule]
+    cases: list[CaseStudy]
+    root: Path
+    files: dict[str, str] = field(default_factory=dict)  # id -> file, for messages
+
+    @property
+    def version(self) -> str:
+        return self.bank.version
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return self.bank.dimensions
+
+    @property
+    def levels(self) -> list[Level]:
+        return self.bank.levels
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Every question by id: profile first, then dimensions in order."""
+        out = {q.id: q for q in self.bank.profile}
+        for dim in self.bank.dimensions:
+            out.update({q.id: q for q in dim.questions})
+        return out
+
+    @cached_property
+    def dimension_by_id(self) -> dict[str, Dimension]:
+        return {d.id: d for d in self.bank.dimensions}
+
+    @cached_property
+    def case_by_id(self) -> dict[str, CaseStudy]:
+        return {c.id: c for c in self.cases}
+
+    @cached_property
+    def rule_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of every content file: part of the report cache key."""
+        h = hashlib.sha256()
+        for name in sorted(self.files.values()):
+            h.update(name.encode())
+            h.update((self.root / name).read_bytes())
+        return h.hexdigest()[:16]
+
+
+def load_content(root: Path | str | None = None) -> Content:
+    """Load and check all content below ``root``; raise ContentError listing every problem."""
+    root = Path(root) if root else default_content_root()
+    problems: list[str] = []
+    files: dict[str, str] = {}
+
+    def attempt(fn, *args):
+        try:
+            return fn(*args)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    qdir, rdir, cdir = root / "questions", root / "rules", root / "cases"
+    bank_raw = attempt(read_yaml, qdir / "_bank.yaml") or {}
+    levels_raw = attempt(read_yaml, rdir / "levels.yaml") or {}
+    profile_raw = attempt(read_yaml, qdir / "profile.yaml") or {}
+    files["_bank"] = "questions/_bank.yaml"
+    files["_levels"] = "rules/levels.yaml"
+    files["_profile"] = "questions/profile.yaml"
+
+    dims_raw: list[dict] = []
+    for entry in (bank_raw.get("dimensions") or []) if isinstance(bank_raw, dict) else []:
+        if not isinstance(entry, dict) or "id" not in entry:
+            problems.append(f"questions/_bank.yaml:{_line_of(entry)}: a dimension needs an 'id'")
+            continue
+        path = qdir / f"{entry['id']}.yaml"
+        raw = attempt(read_yaml, path) if path.exists() else None
+        if raw is None:
+            if not path.exists():
+                problems.append(f"questions/_bank.yaml:{_line_of(entry)}: [{entry['id']}] no file {_rel(path, root)}")
+            continue
+        if raw.get("dimension") != entry["id"]:
+            problems.append(f"{_rel(path, root)}:1: 'dimension' must be {entry['id']!r}")
+        files[f"_dim_{entry['id']}"] = _rel(path, root)
+        dims_raw.append(
+            {
+                **entry,
+                "weight_rationale": raw.get("weight_rationale", entry.get("weight_rationale", "")),
+                "questions": _with_lines(raw.get("questions", []), {"dimension": entry["id"]}),
+                "_file": path,
+                "_raw": raw,
+            }
+        )
+
+    bank = None
+    if not problems:
+        bank_data = {
+            "version": str(bank_raw.get("version", "")),
+            "levels": levels_raw.get("levels", []),
+            "profile": _with_lines(profile_raw.get("questions", []), {"dimension": "profile"}),
+            "dimensions": [{k: v for k, v in d.items() if not k.startswith("_")} for d in dims_raw],
+        }
+        # Validate per file so each error names the file it is in.
+        for d in dims_raw:
+            attempt(_validate, Dimension, {k: v for k, v in d.items() if not k.startswith("_")}, d["_file"], root)
+        attempt(_validate, Bank, {**bank_data, "dimensions": []}, qdir / "profile.yaml", root)
+        if not problems:
+            bank = Bank.model_validate(_strip_lines(bank_data))
+
+    rules: list[Rule] = []
+    for path in sorted(rdir.glob("*.yaml")):
+        if path.name == "levels.yaml":
+            continue
+        raw = attempt(read_yaml, path)
+        if raw is None:
+            continue
+        for item in _with_lines(raw.get("rules", []) if isinstance(raw, dict) else []):
+            rule = attempt(_validate, Rule, item, path, root)
+            if rule:
+                rules.append(rule)
+                files.setdefault(f"rule:{rule.id}", _rel(path, root))
+
+    cases: list[CaseStudy] = []
+    for path in sorted(cdir.glob("*.yaml")) if cdir.exists() else []:
+        raw = attempt(read_yaml, path)
+        if raw is None:
+            continue
+        case = attempt(_validate, CaseStudy, {**raw, "line": raw.get(LINE_KEY)}, path, root)
+        if case:
+            cases.append(case)
+            files.setdefault(f"case:{case.id}", _rel(path, root))
+
+    if problems:
+        raise ContentError(problems)
+    assert bank is not None
+    content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files)
+
+    problems = structural_problems(content)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _line_of(entry: Any) -> str:
+    return str(entry.get(LINE_KEY, "?")) if isinstance(entry, dict) else "?"

@@ -1,0 +1,335 @@
+"""Scoring: content + answers -> result. Pure functions, no I/O.
+
+- A question's score is its option's score (0-100), the capped sum of the
+  chosen options' scores (multi), or the band its value falls in (number).
+  "Don't know", unanswered and hidden questions do not count.
+- A dimension's score is the weighted mean of its counted questions.
+- The overall score is the mean of the dimension scores; levels come from
+  ``rules/levels.yaml``.
+- Rules are then evaluated over answers and scores. A risk is reported as a
+  risk whatever the averages say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .answers import is_dont_know, is_visible, visible_answers
+from .compare import SimilarCase, similar_cases
+from .conditions import AnswerValue, Facts, evaluate, is_known
+from .content import Content
+from .models import Dimension, Level, Question, QuestionType, Recommendation, Rule, Source
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def question_score(q: Question, value: AnswerValue) -> float | None:
+    """The 0-100 score of one answer, or None when it does not count."""
+    if not q.scored or not is_known(value):
+        return None
+    if q.type == QuestionType.multi:
+        chosen = [q.option(v) for v in value]  # type: ignore[union-attr]
+        scores = [o.score for o in chosen if o is not None and o.score is not None]
+        return min(100.0, sum(scores)) if scores else None
+    if q.type == QuestionType.number:
+        number = float(value)  # type: ignore[arg-type]
+        bands = [b for b in sorted(q.score_bands, key=lambda b: b.min) if number >= b.min]
+        return bands[-1].score if bands else 0.0
+    opt = q.option(str(value))
+    return opt.score if opt else None
+
+
+def level_for(levels: list[Level], score: float | None) -> Level | None:
+    if score is None:
+        return None
+    return [lv for lv in levels if score >= lv.min][-1]
+
+
+def next_level(levels: list[Level], score: float | None) -> Level | None:
+    if score is None:
+        return levels[0]
+    return next((lv for lv in levels if lv.min > score), None)
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An answer and how far it pulled its dimension up (+) or down (-), in points."""
+
+    question: Question
+    value: AnswerValue
+    score: float
+    effect: float
+
+
+@dataclass(frozen=True)
+class Change:
+    question: Question
+    current: AnswerValue
+    proposed: AnswerValue
+    gain: float
+
+
+@dataclass(frozen=True)
+class LevelPlan:
+    """The fewest answer changes that would lift a dimension to its next level."""
+
+    target: Level
+    changes: list[Change]
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    dimension: Dimension
+    score: float | None
+    level: Level | None
+    answered: int
+    applicable: int
+    drivers: list[Driver]
+    plan: LevelPlan | None
+
+    @property
+    def id(self) -> str:
+        return self.dimension.id
+
+    @property
+    def title(self) -> str:
+        return self.dimension.title
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+
+    id: str = field(init=False)
+    kind: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.rule.id)
+        object.__setattr__(self, "kind", self.rule.kind)
+
+    @property
+    def dimension(self) -> str:
+        return self.rule.dimension
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
+
+    @property
+    def title(self) -> str:
+        return self.rule.title
+
+    @property
+    def recommendations(self) -> list[Recommendation]:
+        return self.rule.recommendations
+
+    @property
+    def sources(self) -> list[Source]:
+        return self.rule.sources
+
+
+@dataclass(frozen=True)
+class DataGap:
+    question: Question
+    dimension_title: str
+    reason: str  # "dont_know" or "unanswered"
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    town: str
+    country: str
+    version: str
+    overall: float | None
+    level: Level | None
+    dimensions: list[DimensionResult]
+    findings: list[Finding]
+    similar_cases: list[SimilarCase]
+    data_gaps: list[DataGap]
+    answers: dict[str, AnswerValue]
+
+    @property
+    def risks(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "risk"]
+
+    @property
+    def strengths(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "strength"]
+
+    def dimension(self, dim_id: str) -> DimensionResult:
+        return next(d for d in self.dimensions if d.id == dim_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of ``readiness score --json``."""
+        return {
+            "town": self.town,
+            "country": self.country,
+            "overall": {"score": _round(self.overall), "level": self.level.label if self.level else None},
+            "dimensions": [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "score": _round(d.score),
+                    "level": d.level.label if d.level else None,
+                    "answered": d.answered,
+                    "applicable": d.applicable,
+                }
+                for d in self.dimensions
+            ],
+            "findings": [
+                {
+                    "id": f.id,
+                    "kind": f.kind,
+                    "dimension": f.dimension,
+                    "severity": f.severity,
+                    "title": f.title,
+                    "recommendation": f.recommendations[0].action,
+                    "recommendations": [r.model_dump() for r in f.recommendations],
+                    "sources": [s.model_dump() for s in f.sources],
+                }
+                for f in self.findings
+            ],
+            "similar_cases": [
+                {"id": s.case.id, "name": s.case.name, "similarity": round(s.similarity, 3), "reasons": s.reasons}
+                for s in self.similar_cases
+            ],
+            "data_gaps": [{"question": g.question.id, "reason": g.reason} for g in self.data_gaps],
+            "version": self.version,
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def _weighted(scored: list[tuple[Question, float]]) -> float | None:
+    total = sum(q.weight for q, _ in scored)
+    return sum(q.weight * s for q, s in scored) / total if total else None
+
+
+def score_dimension(content: Content, dim: Dimension, answers: Mapping[str, AnswerValue]) -> DimensionResult:
+    applicable = [q for q in dim.questions if q.scored and is_visible(q, answers)]
+    scored = [(q, s) for q in applicable if (s := question_score(q, answers.get(q.id))) is not None]
+    score = _weighted(scored)
+    total_w = sum(q.weight for q, _ in scored)
+    drivers = []
+    if score is not None and total_w:
+        # Effect = how many points this answer moves the dimension away from the middle (50).
+        drivers = sorted(
+            (Driver(q, answers.get(q.id), s, q.weight * (s - 50) / total_w) for q, s in scored),
+            key=lambda d: -abs(d.effect),
+        )[:3]
+    plan = plan_next_level(content.levels, applicable, answers, score)
+    return DimensionResult(
+        dimension=dim,
+        score=score,
+        level=level_for(content.levels, score),
+        answered=sum(1 for q in applicable if is_known(answers.get(q.id))),
+        applicable=len(applicable),
+        drivers=drivers,
+        plan=plan,
+    )
+
+
+def _proposal(q: Question, points_wanted: float) -> tuple[AnswerValue, float] | None:
+    """The answer to suggest: for a choice, the lowest option worth ``points_wanted``
+    (weighted), else the best one; for multi and number questions, the best answer."""
+    if q.type == QuestionType.multi:
+        ranked = sorted((o for o in q.options if o.score and not o.exclusive), key=lambda o: -(o.score or 0))
+        picked, total = [], 0.0
+        for o in ranked:
+            if total >= 100:
+                break
+            picked.append(o.value)
+            total += o.score or 0
+        return ([o.value for o in q.options if o.value in picked], min(total, 100.0)) if picked else None
+    if q.type == QuestionType.number:
+        if not q.score_bands:
+            return None
+        top = max(q.score_bands, key=lambda b: (b.score, -b.min))
+        return (int(top.min) if float(top.min).is_integer() else top.min, top.score)
+    ranked = sorted((o for o in q.options if o.score is not None), key=lambda o: o.score or 0)
+    if not ranked:
+        return None
+    enough = next((o for o in ranked if q.weight * (o.score or 0) >= points_wanted), ranked[-1])
+    return enough.value, enough.score or 0.0
+
+
+def plan_next_level(
+    levels: list[Level], applicable: list[Question], answers: Mapping[str, AnswerValue], score: float | None
+) -> LevelPlan | None:
+    """Greedy: change the answers with the largest possible gain first until the next
+    threshold is crossed; with fixed weights that takes the fewest changes.
+
+    Unknown answers count here as zero, so the plan is conservative: the real
+    score, which leaves unknowns out, ends at least as high.
+    """
+    target = next_level(levels, score)
+    if target is None or not applicable:
+        return None
+    total_w = sum(q.weight for q in applicable)
+    current = {q.id: question_score(q, answers.get(q.id)) or 0.0 for q in applicable}
+    needed = target.min * total_w - sum(q.weight * current[q.id] for q in applicable)
+    candidates = []
+    for q in applicable:
+        best = _proposal(q, float("inf"))
+        if best is not None and best[1] > current[q.id]:
+            candidates.append((q.weight * (best[1] - current[q.id]), q))
+    changes: list[Change] = []
+    for _, q in sorted(candidates, key=lambda c: -c[0]):
+        if needed <= 0:
+            break
+        base = q.weight * current[q.id]
+        value, new_score = _proposal(q, needed + base)  # type: ignore[misc]
+        gain = q.weight * new_score - base
+        changes.append(Change(q, answers.get(q.id), value, gain / total_w))
+        needed -= gain
+    return LevelPlan(target=target, changes=changes, reachable=needed <= 0)
+
+
+def find_data_gaps(content: Content, answers: Mapping[str, AnswerValue]) -> list[DataGap]:
+    gaps = []
+    for dim in content.dimensions:
+        for q in dim.questions:
+            if not is_visible(q, answers):
+                continue
+            v = answers.get(q.id)
+            if is_dont_know(v):
+                gaps.append(DataGap(q, dim.title, "dont_know"))
+            elif v is None and q.scored:
+                gaps.append(DataGap(q, dim.title, "unanswered"))
+    return gaps
+
+
+def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
+    fired = [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
+    dim_order = {d.id: i for i, d in enumerate(content.dimensions)}
+    return sorted(
+        fired,
+        key=lambda f: (f.kind != "risk", SEVERITY_ORDER[f.severity], dim_order.get(f.dimension, 99), f.id),
+    )
+
+
+def score_assessment(
+    content: Content, answers: Mapping[str, AnswerValue], town: str = "", country: str = ""
+) -> AssessmentResult:
+    """Score one town's answers (already normalised) against the content."""
+    answers = visible_answers(content.questions, answers)
+    dims = [score_dimension(content, d, answers) for d in content.dimensions]
+    known = [d.score for d in dims if d.score is not None]
+    overall = sum(known) / len(known) if known else None
+    facts = Facts(answers=answers, dimension_scores={d.id: d.score for d in dims}, overall=overall)
+    return AssessmentResult(
+        town=town,
+        country=country,
+        version=content.version,
+        overall=overall,
+        level=level_for(content.levels, overall),
+        dimensions=dims,
+        findings=evaluate_rules(content, facts),
+        similar_cases=similar_cases(content, answers, {d.id: d.score for d in dims}),
+        data_gaps=find_data_gaps(content, answers),
+        answers=dict(answers),
+    )
