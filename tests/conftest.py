@@ -1,0 +1,119 @@
+"""Fixtures: app -> client -> runner with a temporary database, and a wizard walker."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from readiness.content import Content, load_content
+from readiness.models import Question, QuestionType
+from webapp import create_app
+from webapp.db import upgrade_database
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    upgrade_database(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
+    yield app
+    app.extensions["readiness_db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    m = CSRF_RE.search(html)
+    assert m, "no CSRF token on the page"
+    return m.group(1) or m.group(2)
+
+
+def best_value(q: Question) -> Any:
+    """The highest-scoring answer to a question, as a form would post it."""
+    if q.type == QuestionType.number:
+        return str(int(max(q.score_bands, key=lambda b: b.score).min)) if q.score_bands else str(int(q.min or 1))
+    if q.type == QuestionType.text:
+        return "Notes"
+    scored = [o for o in q.options if o.score is not None] or [o for o in q.options if o.value != "dont_know"]
+    best = max(scored, key=lambda o: o.score or 0)
+    return [best.value] if q.type == QuestionType.multi else best.value
+
+
+class Wizard:
+    """Walks the questionnaire like an officer does (cf. flaskr's AuthActions)."""
+
+    def __init__(self, client: FlaskClient, content: Content):
+        self.client = client
+        self.content = content
+        self.public_id: str | None = None
+        self.resume_link: str | None = None
+
+    def start(self, town: str = "Mizil", country: str = "Romania", population: str = "10k_50k", role: str = "") -> Any:
+        page = self.client.get("/start")
+        response = self.client.post("/start", data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "town": town, "country": country, "population_band": population, "contact_role": role,
+        })
+        if response.status_code == 302:
+            self.public_id = response.headers["Location"].split("/a/")[1].split("/")[0]
+            link_page = self.client.get(response.headers["Location"]).get_data(as_text=True)
+            m = re.search(r'value="(http[^"]+/r/[^"]+)"', link_page)
+            self.resume_link = m.group(1) if m else None
+        return response
+
+    def url(self, suffix: str) -> str:
+        return f"/a/{self.public_id}/{suffix}"
+
+    def post_step(self, step_id: str, answers: dict[str, Any], action: str = "next") -> Any:
+        page = self.client.get(self.url(f"step/{step_id}"))
+        assert page.status_code == 200, page.status_code
+        data: dict[str, Any] = {"csrf_token": csrf_token(page.get_data(as_text=True)), "action": action}
+        data.update(answers)
+        return self.client.post(self.url(f"step/{step_id}"), data=data)
+
+    def answer_all(self, chooser=best_value, overrides: dict[str, Any] | None = None) -> None:  # type: ignore[no-untyped-def]
+        from webapp.steps import all_steps
+
+        overrides = overrides or {}
+        answered: dict[str, Any] = {"population_band": "10k_50k"}
+        for step in all_steps(self.content):
+            values = {}
+            for q in step.questions:
+                value = overrides.get(q.id, chooser(q))
+                if value is not None:
+                    values[q.id] = value
+            answered.update(values)
+            response = self.post_step(step.id, values)
+            assert response.status_code == 302, (step.id, response.get_data(as_text=True)[:2000])
+
+    def submit(self) -> Any:
+        page = self.client.get(self.url("review"))
+        return self.client.post(self.url("submit"), data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def wizard(client: FlaskClient, content: Content) -> Wizard:
+    return Wizard(client, content)

@@ -1,0 +1,71 @@
+"""Database access: one engine per app, a session per request, Alembic migrations.
+
+SQLite is set up per SQLAlchemy's documented recipe for correct transactions:
+WAL, a busy timeout, pysqlite's own BEGIN disabled and ``BEGIN IMMEDIATE``
+emitted instead, so concurrent read-then-write saves serialise instead of
+silently losing updates. PostgreSQL needs none of this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Created unbound, attached with ``init_app`` (the Flask extension pattern).
+
+    Views get ``db.sessions`` and hand it to ``webapp.store``; each store call
+    opens and closes its own session."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.sessions: sessionmaker[Session] | None = None
+
+    def init_app(self, app: Any) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        # expire_on_commit=False: objects stay readable after their short session ends.
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        app.extensions["readiness_db"] = self
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")

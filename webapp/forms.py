@@ -1,0 +1,147 @@
+"""WTForms forms generated from the question bank.
+
+Each question type maps to a field builder (``FIELD_BUILDERS``). Fields carry
+no type coercion of their own: what the officer typed is kept as typed and
+checked by ``readiness.answers.normalise_answer``, the same check the CLI uses,
+so a bad value is re-shown with its message and never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError, clean_text, normalise_answer
+from readiness.conditions import AnswerValue
+from readiness.models import Question, QuestionType
+
+from .countries import COUNTRIES
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:  # choices are checked by normalise_answer
+        pass
+
+
+class LooseRadioField(RadioField):
+    def pre_validate(self, form: Any) -> None:  # choices are checked by normalise_answer
+        pass
+
+
+def _choices(q: Question) -> list[SelectChoice]:
+    return [SelectChoice(o.value, o.label) for o in q.options]
+
+
+def _radio(q: Question) -> Field:
+    return LooseRadioField(q.text, choices=_choices(q), validate_choice=False, description=q.help)
+
+
+def _multi(q: Question) -> Field:
+    return MultiCheckboxField(q.text, choices=_choices(q), validate_choice=False, description=q.help)
+
+
+def _number(q: Question) -> Field:
+    attrs: dict[str, Any] = {"inputmode": "decimal", "autocomplete": "off"}
+    return StringField(q.text, description=q.help, render_kw=attrs)
+
+
+def _text(q: Question) -> Field:
+    return TextAreaField(q.text, description=q.help, render_kw={"maxlength": q.max_length, "rows": 4})
+
+
+FIELD_BUILDERS: dict[QuestionType, Callable[[Question], Field]] = {
+    QuestionType.single: _radio,
+    QuestionType.scale: _radio,
+    QuestionType.yesno: _radio,
+    QuestionType.multi: _multi,
+    QuestionType.number: _number,
+    QuestionType.text: _text,
+}
+
+
+def step_form_class(questions: Iterable[Question]) -> type[FlaskForm]:
+    fields = {q.id: FIELD_BUILDERS[q.type](q) for q in questions}
+    return type("StepForm", (FlaskForm,), fields)
+
+
+def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
+    """Saved answers as form data (numbers back to text)."""
+    data: dict[str, Any] = {}
+    for q in questions:
+        v = answers.get(q.id)
+        if v is not None:
+            data[q.id] = str(v) if q.type == QuestionType.number else v
+    return data
+
+
+def read_and_check(
+    form: FlaskForm, questions: Iterable[Question], require: bool, is_applicable: Callable[[Question], bool]
+) -> dict[str, AnswerValue] | None:
+    """Normalise every field; put messages next to the fields; None if any is wrong.
+
+    ``require``: missing required answers are errors (Next), not on Back or Save.
+    Answers to questions that do not apply are dropped (saved as None).
+    """
+    values: dict[str, AnswerValue] = {}
+    ok = True
+    for q in questions:
+        field = form[q.id]
+        raw = field.data
+        if not is_applicable(q):
+            values[q.id] = None
+            continue
+        try:
+            value = normalise_answer(q, raw)
+        except AnswerError as exc:
+            field.errors = [_sentence(exc.message)]
+            ok = False
+            continue
+        if value is None and require and q.required:
+            field.errors = ["Answer this question to continue (or choose “Don't know” where offered)."
+                            if q.dont_know else "Answer this question to continue."]
+            ok = False
+            continue
+        values[q.id] = value
+    return values if ok else None
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+class StartForm(FlaskForm):
+    town = StringField(
+        "Name of the town or municipality",
+        validators=[InputRequired("Enter the name of the town."), Length(max=TOWN_NAME_MAX)],
+        filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
+        render_kw={"autocomplete": "address-level2", "maxlength": TOWN_NAME_MAX},
+    )
+    country = SelectField(
+        "Country",
+        choices=[SelectChoice("", "Choose a country")] + [SelectChoice(c, c) for c in COUNTRIES],
+        validators=[InputRequired("Choose the country."), Length(max=COUNTRY_MAX)],
+        validate_choice=False,  # validate_country gives the message
+    )
+    contact_role = StringField(
+        "Your role (optional)",
+        description="For example “Culture officer” or “Head of economic development”. It appears on the report.",
+        validators=[Length(max=ROLE_MAX)],
+        filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
+        render_kw={"maxlength": ROLE_MAX, "autocomplete": "organization-title"},
+    )
+
+    def validate_country(self, field: Field) -> None:
+        if field.data and field.data not in COUNTRIES:
+            raise ValidationError("Choose the country from the list.")
+
+
+def start_form_class(population_question: Question) -> type[StartForm]:
+    """The start form plus the bank's population question (stored as its answer)."""
+    return type("StartFormWithProfile", (StartForm,), {population_question.id: _radio(population_question)})

@@ -1,0 +1,47 @@
+"""The report as the web app serves it: scored, rendered once, cached by key.
+
+Importing ``readiness.report`` imports WeasyPrint (~0.4 s): done once, when
+the app module is imported, never per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from readiness.content import Content
+from readiness.report import ReportMeta, render_pdf, report_cache_key
+from readiness.scoring import AssessmentResult, score_assessment
+
+from . import store
+from .extensions import db
+from .models import Assessment
+
+def content() -> Content:
+    return current_app.extensions["readiness_content"]
+
+def result_for(assessment: Assessment) -> AssessmentResult:
+    answers = store.load_answers(db.sessions, assessment.id)
+    return score_assessment(content(), answers, assessment.town, assessment.country)
+
+def meta_for(assessment: Assessment) -> ReportMeta:
+    created = (assessment.submitted_at or assessment.updated_at or dt.datetime.now(dt.timezone.utc)).date()
+    return ReportMeta(
+        town=assessment.town,
+        country=assessment.country,
+        assessment_id=assessment.public_id,
+        created=created,
+        contact_role=assessment.contact_role,
+        language=assessment.language,
+    )
+
+def report_pdf(assessment: Assessment) -> bytes:
+    """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
+    result, meta = result_for(assessment), meta_for(assessment)
+    key = report_cache_key(content(), result, meta)
+    pdf = store.cached_report(db.sessions, assessment.id, key)
+    if pdf is None:
+        pdf = render_pdf(content(), result, meta)
+        store.store_report(db.sessions, assessment.id, key, pdf)
+    return pdf

@@ -1,0 +1,211 @@
+"""Views: a few lines each (access check, one domain call, render)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+
+from readiness.answers import is_visible
+from readiness.conditions import AnswerValue
+from readiness.content import Content
+from readiness.lint import SEED_DOCUMENTS
+
+from . import report_service, store
+from .extensions import db
+from .forms import form_data, read_and_check, start_form_class, step_form_class
+from .models import Assessment
+from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
+
+bp = Blueprint("assess", __name__)
+
+GRANTED = "granted"  # session key: public ids this browser may open
+MAX_GRANTS = 20
+
+
+def content() -> Content:
+    return current_app.extensions["readiness_content"]
+
+
+def grant(public_id: str) -> None:
+    granted = [p for p in session.get(GRANTED, []) if p != public_id]
+    session[GRANTED] = (granted + [public_id])[-MAX_GRANTS:]
+
+
+def owned(public_id: str) -> Assessment:
+    """The assessment, if this browser was given access to it through its resume link; else 404."""
+    if public_id not in session.get(GRANTED, []):
+        abort(404)
+    assessment = store.by_public_id(db.sessions, public_id)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def resume_url(token: str) -> str:
+    base = current_app.config.get("BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for("assess.resume", token=token)
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    # Answers and links are private: never keep them in shared caches or history snapshots.
+    if request.endpoint and request.endpoint != "assess.index":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def index() -> str:
+    minutes = 25 + len(content().questions) // 4
+    return render_template("index.html", dimensions=content().dimensions, minutes=minutes, cases=content().cases)
+
+
+@bp.route("/start", methods=["GET", "POST"])
+def start() -> Any:
+    population = content().questions["population_band"]
+    form = start_form_class(population)()
+    if form.validate_on_submit():
+        values = read_and_check(form, [population], require=True, is_applicable=lambda q: True)
+        if values is not None:
+            details = store.TownDetails(form.town.data, form.country.data, form.contact_role.data or "")
+            assessment, token = store.create_assessment(db.sessions, details, content().version, values)
+            grant(assessment.public_id)
+            session["new_link"] = {"id": assessment.public_id, "token": token}
+            return redirect(url_for("assess.link", public_id=assessment.public_id))
+    return render_template("start.html", form=form, population=population), 400 if form.errors else 200
+
+
+@bp.get("/a/<public_id>/link")
+def link(public_id: str) -> str:
+    assessment = owned(public_id)
+    new = session.get("new_link") or {}
+    token = new.get("token") if new.get("id") == public_id else None
+    return render_template("link.html", assessment=assessment, link=resume_url(token) if token else None,
+                           first_step=url_for("assess.step", public_id=public_id, step_id=PROFILE_STEP))
+
+
+@bp.post("/a/<public_id>/link")
+def new_link(public_id: str) -> Any:
+    assessment = owned(public_id)
+    token = store.rotate_token(db.sessions, assessment.id)
+    session["new_link"] = {"id": public_id, "token": token}
+    return redirect(url_for("assess.link", public_id=public_id))
+
+
+@bp.get("/r/<token>")
+def resume(token: str) -> Any:
+    # The token is swapped for access in the session cookie, then dropped from the URL.
+    assessment = store.by_token(db.sessions, token)
+    if assessment is None:
+        abort(404)
+    grant(assessment.public_id)
+    return redirect(url_for("assess.continue_", public_id=assessment.public_id))
+
+
+@bp.get("/a/<public_id>")
+def continue_(public_id: str) -> Any:
+    assessment = owned(public_id)
+    if assessment.status == "submitted":
+        return redirect(url_for("assess.results", public_id=public_id))
+    return redirect(url_for("assess.step", public_id=public_id, step_id=assessment.current_step))
+
+
+@bp.route("/a/<public_id>/step/<step_id>", methods=["GET", "POST"])
+def step(public_id: str, step_id: str) -> Any:
+    assessment = owned(public_id)
+    current = step_by_id(content(), step_id) or abort(404)
+    saved = store.load_answers(db.sessions, assessment.id)
+    shown = shown_questions(current, saved)
+    form_cls = step_form_class(shown)
+    if request.method == "GET":
+        form = form_cls(data=form_data(shown, saved))
+        return _render_step(assessment, current, form, shown)
+
+    form = form_cls()
+    action = request.form.get("action", "next")
+    if not form.validate():  # CSRF only: fields carry no validators of their own
+        return _render_step(assessment, current, form, shown), 400
+    posted = {q.id: form[q.id].data for q in shown}
+    values = read_and_check(form, shown, require=(action == "next"),
+                            is_applicable=lambda q: is_visible(q, {**saved, **posted}))
+    if values is None:
+        return _render_step(assessment, current, form, shown), 400
+    previous, following = neighbours(content(), step_id)
+    target = {"back": previous, "next": following}.get(action)
+    store.save_answers(db.sessions, assessment.id, values,
+                       current_step=target.id if target else step_id)
+    if action == "save":
+        return redirect(url_for("assess.link", public_id=public_id, saved=1))
+    if target is None:
+        return redirect(url_for("assess.review", public_id=public_id) if action == "next"
+                        else url_for("assess.step", public_id=public_id, step_id=step_id))
+    return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
+
+
+def _render_step(assessment: Assessment, current: Any, form: Any, shown: list) -> str:
+    conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
+    errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
+    return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
+                           conditional=conditional, errors=errors, steps=all_steps(content()))
+
+
+@bp.get("/a/<public_id>/review")
+def review(public_id: str) -> str:
+    assessment = owned(public_id)
+    answers = store.load_answers(db.sessions, assessment.id)
+    groups = []
+    for s in all_steps(content()):
+        applicable = [q for q in s.questions if is_visible(q, answers)]
+        groups.append({"step": s, "rows": [(q, answers.get(q.id)) for q in applicable]})
+    missing = [(g["step"], q) for g in groups for q, v in g["rows"] if v is None and q.required]
+    unanswered = [(g["step"], q) for g in groups for q, v in g["rows"] if v is None and not q.required]
+    return render_template("review.html", assessment=assessment, groups=groups, missing=missing,
+                           unanswered=unanswered, label=answer_label, steps=all_steps(content()))
+
+
+@bp.post("/a/<public_id>/submit")
+def submit(public_id: str) -> Any:
+    assessment = owned(public_id)
+    answers = store.load_answers(db.sessions, assessment.id)
+    missing = [q for s in all_steps(content()) for q in s.questions
+               if q.required and answers.get(q.id) is None and is_visible(q, answers)]
+    if missing:
+        return redirect(url_for("assess.review", public_id=public_id, incomplete=1))
+    store.mark_submitted(db.sessions, assessment.id)
+    return redirect(url_for("assess.results", public_id=public_id))
+
+
+@bp.get("/a/<public_id>/results")
+def results(public_id: str) -> Any:
+    assessment = owned(public_id)
+    if assessment.status != "submitted":
+        return redirect(url_for("assess.review", public_id=public_id))
+    result = report_service.result_for(assessment)
+    return render_template("results.html", assessment=assessment, result=result, documents=SEED_DOCUMENTS,
+                           content=content())
+
+
+@bp.get("/a/<public_id>/report.pdf")
+def report(public_id: str) -> Response:
+    assessment = owned(public_id)
+    if assessment.status != "submitted":
+        abort(404)
+    pdf = report_service.report_pdf(assessment)
+    filename = "cluster-readiness-" + (re.sub(r"[^A-Za-z0-9]+", "-", assessment.town).strip("-").lower() or "town")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'})
+
+
+def answer_label(question_id: str, value: AnswerValue) -> str:
+    """An answer as the officer saw it: option labels, not stored values."""
+    q = content().questions[question_id]
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(o.label for o in q.options if o.value in value)
+    opt = q.option(str(value)) if q.options else None
+    if opt:
+        return opt.label
+    return f"{value} {q.unit}".strip() if q.unit else str(value)

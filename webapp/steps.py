@@ -1,0 +1,69 @@
+"""The wizard's steps: the town profile, then one step per dimension (no Flask)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from readiness.answers import is_visible
+from readiness.conditions import AnswerValue, leaves
+from readiness.content import Content
+from readiness.models import Question
+
+PROFILE_STEP = "profile"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    summary: str
+    questions: list[Question]
+    number: int  # 1-based
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.number - 1) / self.total)
+
+
+def all_steps(content: Content) -> list[Step]:
+    groups = [(PROFILE_STEP, "Town profile", "A few facts about the town, used to compare it with the case studies.",
+               list(content.bank.profile))]
+    groups += [(d.id, d.title, d.summary, list(d.questions)) for d in content.dimensions]
+    return [Step(sid, title, summary, qs, i + 1, len(groups)) for i, (sid, title, summary, qs) in enumerate(groups)]
+
+
+def step_by_id(content: Content, step_id: str) -> Step | None:
+    return next((s for s in all_steps(content) if s.id == step_id), None)
+
+
+def neighbours(content: Content, step_id: str) -> tuple[Step | None, Step | None]:
+    steps = all_steps(content)
+    i = next(i for i, s in enumerate(steps) if s.id == step_id)
+    return (steps[i - 1] if i > 0 else None, steps[i + 1] if i + 1 < len(steps) else None)
+
+
+def depends_on_same_step(q: Question, step: Step) -> bool:
+    """A show_if on a question of the same page cannot be evaluated before the page is
+    posted, so such questions are shown with their condition in words."""
+    if q.show_if is None:
+        return False
+    ids = {s.id for s in step.questions}
+    return any(leaf.answer in ids for leaf in leaves(q.show_if))
+
+
+def shown_questions(step: Step, answers: Mapping[str, AnswerValue]) -> list[Question]:
+    """The questions to display: those that apply, plus same-page conditional ones."""
+    return [q for q in step.questions if depends_on_same_step(q, step) or is_visible(q, answers)]
+
+
+def condition_in_words(q: Question, content: Content) -> str:
+    """“Only if you answered … to …” for simple conditions; a general phrase otherwise."""
+    leafs = leaves(q.show_if) if q.show_if is not None else []
+    if len(leafs) == 1 and leafs[0].answer and leafs[0].op in ("eq", "in", "includes", "includes_any"):
+        target = content.questions[leafs[0].answer]
+        values = leafs[0].value if isinstance(leafs[0].value, list) else [leafs[0].value]
+        labels = [f"“{o.label}”" for o in target.options if o.value in values]
+        return f"Answer only if you chose {' or '.join(labels)} for “{target.text}”"
+    return "Answer only if it applies, given your answers above"

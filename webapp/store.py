@@ -1,0 +1,147 @@
+"""Reading and writing assessments. Plain SQLAlchemy, no Flask.
+
+Each function opens its own short session and transaction, so no request ever
+holds a database lock longer than one read or one step's save. Every write is
+one transaction: a step's answers are saved together or not at all. Resume
+tokens are 256-bit secrets of which only the sha256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from readiness.conditions import AnswerValue
+
+from .models import Answer, Assessment, ReportCache, utcnow
+
+Sessions = sessionmaker[Session]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+@dataclass(frozen=True)
+class TownDetails:
+    town: str
+    country: str
+    contact_role: str = ""
+
+
+def create_assessment(
+    sessions: Sessions, details: TownDetails, content_version: str, first_answers: Mapping[str, AnswerValue]
+) -> tuple[Assessment, str]:
+    """Create an assessment; return it with the raw resume token (shown once)."""
+    token = new_token()
+    assessment = Assessment(
+        public_id=secrets.token_hex(8),
+        token_hash=hash_token(token),
+        town=details.town,
+        country=details.country,
+        contact_role=details.contact_role,
+        content_version=content_version,
+        current_step="profile",
+    )
+    with sessions.begin() as session:
+        session.add(assessment)
+        session.flush()
+        for qid, value in first_answers.items():
+            if value is not None:
+                session.add(Answer(assessment_id=assessment.id, question_id=qid, value=value))
+    return assessment, token
+
+
+def by_public_id(sessions: Sessions, public_id: str) -> Assessment | None:
+    if not public_id or len(public_id) > 32:
+        return None
+    with sessions() as session:
+        return session.scalar(select(Assessment).where(Assessment.public_id == public_id))
+
+
+def by_token(sessions: Sessions, token: str) -> Assessment | None:
+    if not token or len(token) > 100:
+        return None
+    with sessions() as session:
+        return session.scalar(select(Assessment).where(Assessment.token_hash == hash_token(token)))
+
+
+def rotate_token(sessions: Sessions, assessment_id: int) -> str:
+    """Issue a new resume link; the old one stops working."""
+    token = new_token()
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        a.token_hash = hash_token(token)
+    return token
+
+
+def load_answers(sessions: Sessions, assessment_id: int) -> dict[str, AnswerValue]:
+    with sessions() as session:
+        rows = session.execute(select(Answer.question_id, Answer.value).where(Answer.assessment_id == assessment_id))
+        return {qid: value for qid, value in rows}
+
+
+def save_answers(
+    sessions: Sessions,
+    assessment_id: int,
+    values: Mapping[str, AnswerValue],
+    current_step: str | None = None,
+    details: TownDetails | None = None,
+) -> None:
+    """Save one step's answers atomically: set the given values, delete the ``None`` ones."""
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        existing = {
+            row.question_id: row
+            for row in session.scalars(
+                select(Answer).where(Answer.assessment_id == assessment_id, Answer.question_id.in_(list(values)))
+            )
+        }
+        for qid, value in values.items():
+            row = existing.get(qid)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(Answer(assessment_id=assessment_id, question_id=qid, value=value))
+            elif row.value != value:
+                row.value = value
+                row.revision += 1
+        if details is not None:
+            a.town, a.country, a.contact_role = details.town, details.country, details.contact_role
+        if current_step:
+            a.current_step = current_step
+        a.updated_at = utcnow()
+
+
+def mark_submitted(sessions: Sessions, assessment_id: int) -> None:
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        a.status = "submitted"
+        a.submitted_at = utcnow()
+
+
+def cached_report(sessions: Sessions, assessment_id: int, key: str) -> bytes | None:
+    with sessions() as session:
+        return session.scalar(
+            select(ReportCache.pdf).where(ReportCache.assessment_id == assessment_id, ReportCache.cache_key == key)
+        )
+
+
+def store_report(sessions: Sessions, assessment_id: int, key: str, pdf: bytes) -> None:
+    """Keep only the newest report of an assessment."""
+    with sessions.begin() as session:
+        session.execute(delete(ReportCache).where(ReportCache.assessment_id == assessment_id))
+        session.add(ReportCache(assessment_id=assessment_id, cache_key=key, pdf=pdf))
