@@ -2,7 +2,8 @@
 
 Similarity (0-1) combines two parts:
 - the dimension profile: 1 - mean absolute gap over the dimensions the case
-  documents (a dimension the documents are silent on is left out, never guessed);
+  documents (a dimension the documents are silent on is left out, never guessed),
+  scaled down for a case that documents fewer than three dimensions;
 - the town traits (size, rural hinterland, existing hub, heritage-led), over the
   traits both the town and the case document.
 Reasons are given in words, built only from what both sides state.
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 PROFILE_WEIGHT = 0.7
 TRAITS_WEIGHT = 0.3
 STRONG = 60.0
+# A case documented on one or two dimensions would otherwise match perfectly by
+# chance; its profile similarity is scaled down until this many dimensions are shared.
+MIN_SHARED_DIMENSIONS = 3
 
 # How each trait is read off the town-profile answers (question ids of questions/profile.yaml).
 HERITAGE_ASSETS = {"historic_centre", "museums", "industrial_heritage", "crafts", "festivals", "landscape"}
@@ -85,7 +89,7 @@ def compare_case(
         gaps.append(abs(mine - judgement.score) / 100)
         if mine >= STRONG and judgement.score >= STRONG:
             alike_strong.append(titles.get(dim_id, dim_id).lower())
-    profile_sim = 1 - sum(gaps) / len(gaps) if gaps else None
+    profile_sim = (1 - sum(gaps) / len(gaps)) * min(1.0, len(gaps) / MIN_SHARED_DIMENSIONS) if gaps else None
 
     trait_reasons: list[str] = []
     alike = compared = 0

@@ -1,0 +1,162 @@
+"""The domain core without Flask: loading errors, conditions, scoring, plans, comparison."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readiness.answers import AnswerError, check_answers, normalise_answer
+from readiness.compare import compare_case
+from readiness.conditions import Facts, evaluate
+from readiness.content import REPO_ROOT, ContentError, load_content
+from readiness.models import AllOf, AnyOf, CaseStudy, Leaf, NotOf, ProfileJudgement, Question, Source
+from readiness.scoring import level_for, plan_next_level, question_score, score_assessment
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    for folder in ("questions", "rules", "cases"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_modules_of_the_core_never_import_flask():
+    for path in (REPO_ROOT / "readiness").glob("*.py"):
+        assert "flask" not in path.read_text().lower(), path.name
+
+
+def test_load_error_names_file_line_and_id(content_copy: Path):
+    path = content_copy / "questions" / "strategy.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("type: single", "type: slider", 1))
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    message = str(err.value)
+    assert "questions/strategy.yaml:" in message and "[strategy_plan]" in message and "type" in message
+
+
+def test_unknown_reference_in_a_rule_is_reported(content_copy: Path):
+    path = next((content_copy / "rules").glob("*.yaml"))
+    text = path.read_text()
+    first_answer = text.index("answer: ") + len("answer: ")
+    end = min(i for i in (text.find(",", first_answer), text.find("\n", first_answer), text.find("}", first_answer)) if i > 0)
+    path.write_text(text[:first_answer] + "no_such_question" + text[end:])
+    with pytest.raises(ContentError, match="unknown question 'no_such_question'"):
+        load_content(content_copy)
+
+
+def test_invalid_yaml_is_reported_with_its_line(content_copy: Path):
+    (content_copy / "rules" / "broken.yaml").write_text("rules:\n  - id: x\n    title: [unclosed\n")
+    with pytest.raises(ContentError, match=r"rules/broken.yaml:\d+: not valid YAML"):
+        load_content(content_copy)
+
+
+def _q(**kw) -> Question:
+    base = {"id": "q", "text": "A question?", "type": "single",
+            "options": [{"value": "a", "label": "A", "score": 0}, {"value": "b", "label": "B", "score": 100}]}
+    return Question.model_validate({**base, **kw})
+
+
+def test_conditions_all_any_not_and_unknown_answers():
+    facts = Facts(answers={"x": "a", "m": ["p", "q"], "dk": "dont_know"}, dimension_scores={"funding": 30.0}, overall=55)
+    assert evaluate(AllOf(all=[Leaf(answer="x", op="eq", value="a"), Leaf(dimension="funding", op="lt", value=40)]), facts)
+    assert evaluate(AnyOf(any=[Leaf(answer="x", op="eq", value="zzz"), Leaf(answer="m", op="includes", value="q")]), facts)
+    assert evaluate(NotOf.model_validate({"not": {"answer": "x", "op": "in", "value": ["b", "c"]}}), facts)
+    # a "don't know" answer never makes a comparison true (not even "ne"), only "unknown"
+    assert not evaluate(Leaf(answer="dk", op="ne", value="a"), facts)
+    assert evaluate(Leaf(answer="dk", op="unknown"), facts)
+    assert evaluate(Leaf(answer="missing", op="unknown"), facts)
+    assert evaluate(Leaf(overall=True, op="gte", value=50), facts)
+
+
+def test_normalise_answer_messages():
+    q = _q()
+    assert normalise_answer(q, "b") == "b"
+    with pytest.raises(AnswerError, match="choose one of the options"):
+        normalise_answer(q, "c")
+    n = _q(type="number", options=[], min=0, max=7, score_bands=[{"min": 0, "score": 0}, {"min": 5, "score": 100}])
+    assert normalise_answer(n, " 3,0 ") == 3
+    for bad, message in (("lots", "enter a number"), ("9", "at most 7"), ("-1", "at least 0"), ("nan", "enter a number")):
+        with pytest.raises(AnswerError, match=message):
+            normalise_answer(n, bad)
+    t = _q(type="text", options=[], max_length=10)
+    assert normalise_answer(t, "  hi\x00\x07 there ") == "hi there"
+    with pytest.raises(AnswerError, match="at most 10 characters"):
+        normalise_answer(t, "x" * 11)
+    m = _q(type="multi", dont_know=True)
+    with pytest.raises(AnswerError, match="cannot be combined"):
+        normalise_answer(m, ["a", "dont_know"])
+    assert normalise_answer(m, ["b", "a", "b"]) == ["a", "b"]
+
+
+def test_question_scores_by_type():
+    assert question_score(_q(), "b") == 100
+    assert question_score(_q(dont_know=True), "dont_know") is None
+    m = _q(type="multi", options=[{"value": "a", "label": "A", "score": 60}, {"value": "b", "label": "B", "score": 60}])
+    assert question_score(m, ["a", "b"]) == 100  # capped
+    n = _q(type="number", options=[], score_bands=[{"min": 0, "score": 0}, {"min": 2, "score": 50}, {"min": 5, "score": 100}])
+    assert [question_score(n, v) for v in (0, 3, 7)] == [0, 50, 100]
+
+
+def test_weak_answers_score_low_and_are_flagged(content):
+    worst = {}
+    for q in content.questions.values():
+        scored = [o for o in q.options if o.score is not None]
+        if scored:
+            w = min(scored, key=lambda o: o.score)
+            worst[q.id] = [w.value] if q.type.value == "multi" else w.value
+    result = score_assessment(content, worst, "Town")
+    assert result.level is not None and result.level.id == content.levels[0].id
+    assert len(result.risks) >= len(content.dimensions)
+    assert result.to_json()["findings"][0]["kind"] == "risk"
+
+
+def test_level_thresholds(content):
+    assert level_for(content.levels, 0).id == content.levels[0].id
+    assert level_for(content.levels, 100).id == content.levels[-1].id
+    assert level_for(content.levels, None) is None
+
+
+def test_next_level_plan_reaches_the_next_threshold(content):
+    dim = content.dimensions[0]
+    scored = [q for q in dim.questions if q.scored and q.show_if is None]
+    worst = {}
+    for q in scored:
+        opts = [o for o in q.options if o.score is not None]
+        if opts:
+            w = min(opts, key=lambda o: o.score)
+            worst[q.id] = [w.value] if q.type.value == "multi" else w.value
+    before = score_assessment(content, worst).dimension(dim.id)
+    plan = before.plan
+    assert plan is not None and plan.reachable and plan.changes
+    changed = dict(worst)
+    for change in plan.changes:
+        changed[change.question.id] = change.proposed
+    after = score_assessment(content, changed).dimension(dim.id)
+    assert after.score >= plan.target.min
+    # and it is the fewest: leaving out the last change stays below the threshold
+    fewer = dict(worst)
+    for change in plan.changes[:-1]:
+        fewer[change.question.id] = change.proposed
+    assert score_assessment(content, fewer).dimension(dim.id).score < plan.target.min
+
+
+def test_thin_case_does_not_outrank_by_chance():
+    src = [Source(document="004_1abee1b91b2d696e.txt", quote="Creative Valley emerged during")]
+
+    def case(cid: str, dims: dict[str, float]) -> CaseStudy:
+        return CaseStudy(id=cid, name=cid, place="p", country="c", type="hub", period="x", summary="s",
+                         profile={d: ProfileJudgement(score=s, note="n", sources=src) for d, s in dims.items()},
+                         sources=src)
+
+    town = {d: 70.0 for d in ("strategy", "cooperation", "funding", "governance")}
+    thin = compare_case(case("thin", {"strategy": 70}), town, {}, {})
+    rich = compare_case(case("rich", {"strategy": 75, "cooperation": 65, "funding": 70, "governance": 72}), town, {}, {})
+    assert rich.similarity > thin.similarity
+
+
+def test_check_answers_rejects_unknown_ids(content):
+    with pytest.raises(AnswerError, match="no such question"):
+        check_answers(content.questions, {"nope": 1})
