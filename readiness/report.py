@@ -4,33 +4,79 @@ WeasyPrint is imported once, when this module is first imported (it costs
 ~0.4 s): the CLI imports this module only for ``readiness report``; the web app
 imports it at start-up.
 
+Rendering runs in a warm worker process (``_RendererPool``): the worker is
+started on the first render (or by ``warm_up()``), keeps WeasyPrint imported
+and its font caches warm, and renders one report at a time. The caller waits
+at most ``timeout`` seconds (``RENDER_TIMEOUT`` by default, the
+``READINESS_RENDER_TIMEOUT`` environment variable); past that the worker is
+killed and ``RenderTimeout`` is raised, which the web app turns into an error
+page. The next render starts a fresh worker. Where the process has a single
+thread (CLI, tests, benchmarks) the worker is forked, so it inherits the
+already imported WeasyPrint; in a threaded server it comes from a clean
+``forkserver`` that imported WeasyPrint once.
+
 Safety: every ``HTML()`` gets ``SafeURLFetcher``, which serves only files from
 the report's own asset folder and refuses everything else (no ``file:``
-outside it, no network, no ``data:``), and records what it was asked for so
-tests can prove it.
+outside it, no network, no ``data:``, no redirects), and records what it was
+asked for so tests can prove it. Everything a user typed reaches the HTML only
+through Jinja's autoescape; ``ReportMeta`` caps and cleans its fields.
+
+Caching: ``report_cache_key`` hashes what the PDF depends on (answers, town,
+country, contact role, language, content digest, template version), so the
+web app can store a rendered PDF once and serve it again without rendering.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import queue
+import re
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import chart
+from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, clean_text, is_dont_know, is_visible
+from .compare import TRAIT_PHRASES, town_traits
+from .conditions import AnswerValue, is_known
 from .content import REPO_ROOT, Content
 from .lint import SEED_DOCUMENTS
-from .scoring import AssessmentResult
+from .models import HORIZONS, CaseStudy, Question, QuestionType
+from .scoring import AssessmentResult, DimensionResult, Finding
 
 REPORT_DIR = REPO_ROOT / "templates" / "report"
 ASSET_BASE = REPORT_DIR.as_uri() + "/"
 
+# Seconds a render may take before the worker is killed (a normal report takes ~1 s).
+RENDER_TIMEOUT = float(os.environ.get("READINESS_RENDER_TIMEOUT", "60"))
+# Worker processes rendering at the same time (each holds ~100 MB when warm).
+RENDER_WORKERS = max(1, int(os.environ.get("READINESS_RENDER_WORKERS", "1")))
+# Options of WeasyPrint's write_pdf: a tagged PDF (PDF/UA-1) for screen readers.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
 
 class FetchRefused(ValueError):
     pass
+
+
+class RenderTimeout(RuntimeError):
+    """The report did not render within the time limit (the worker was stopped)."""
+
+
+class RenderError(RuntimeError):
+    """WeasyPrint failed, or the worker process died, while rendering."""
 
 
 class SafeURLFetcher(URLFetcher):
@@ -38,14 +84,14 @@ class SafeURLFetcher(URLFetcher):
 
     def __init__(self, allowed_dir: Path = REPORT_DIR):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=1)
-        self.allowed_dir = allowed_dir.resolve()
+        self.allowed_dir = Path(allowed_dir).resolve()
         self.requested: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         self.requested.append(url)
         parts = urlsplit(url)
-        if parts.scheme == "file" and not parts.netloc:
+        if parts.scheme == "file" and not parts.netloc and not parts.query:
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.allowed_dir) and path.is_file():
                 return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime(path)})
@@ -59,8 +105,17 @@ def _mime(path: Path) -> str:
     )
 
 
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
+
+
+def _cap(value: Any, limit: int) -> str:
+    return clean_text(str(value or ""))[:limit].strip()
+
+
 @dataclass(frozen=True)
 class ReportMeta:
+    """Who and when: user-typed fields are cleaned and capped on construction."""
+
     town: str
     country: str
     assessment_id: str
@@ -68,6 +123,14 @@ class ReportMeta:
     contact_role: str = ""
     language: str = "en"
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "town", _cap(self.town, TOWN_NAME_MAX))
+        object.__setattr__(self, "country", _cap(self.country, COUNTRY_MAX))
+        object.__setattr__(self, "contact_role", _cap(self.contact_role, ROLE_MAX))
+        object.__setattr__(self, "assessment_id", _cap(self.assessment_id, 64))
+        language = str(self.language or "en")
+        object.__setattr__(self, "language", language if _LANGUAGE.match(language) else "en")
 
     @classmethod
     def for_cli(cls, town: str, country: str) -> "ReportMeta":
@@ -83,16 +146,478 @@ _env = jinja2.Environment(
 )
 
 
+# --------------------------------------------------------------------------- view model
+# Everything the template shows, computed here from the result and the content,
+# so the template only lays it out.
+
+HORIZON_TITLES = {"now": "Now", "6-12 months": "In 6–12 months", "1-3 years": "In 1–3 years"}
+SEVERITY_WORDS = {"high": "High priority", "medium": "Medium priority", "low": "Low priority"}
+TRAIT_TITLES = {
+    "population_band": "Population",
+    "rural_hinterland": "Rural hinterland",
+    "existing_hub": "Creative hub already open",
+    "heritage_led": "Heritage-led",
+}
+
+
+def answer_text(q: Question, value: AnswerValue) -> str:
+    """An answer in words: option labels, never raw values."""
+    if value is None or value == "" or value == []:
+        return "Not answered"
+    if is_dont_know(value):
+        return "Don't know"
+    if q.type == QuestionType.multi and isinstance(value, list):
+        return "; ".join(_label(q, v) for v in value)
+    if q.type == QuestionType.number:
+        number = float(value)  # type: ignore[arg-type]
+        shown = str(int(number)) if number.is_integer() else f"{number:g}"
+        return f"{shown} {q.unit}".strip()
+    if q.type == QuestionType.text:
+        return _cap(value, MAX_TEXT)
+    return _label(q, str(value))
+
+
+def _label(q: Question, value: str) -> str:
+    opt = q.option(value)
+    return opt.label if opt else value
+
+
+def _points(x: float | None) -> str:
+    return "–" if x is None else str(int(round(x)))
+
+
+def _trait_text(name: str, value: object, content: Content) -> str:
+    if value is None:
+        return "not documented"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "population_band":
+        q = content.questions.get("population_band")
+        if q is not None:
+            return _label(q, str(value))
+    return str(value)
+
+
+def _source(s: Any) -> dict[str, str]:
+    return {"title": SEED_DOCUMENTS.get(s.document, s.document), "quote": s.quote, "document": s.document}
+
+
+def _finding_view(f: Finding, content: Content, number: int) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "anchor": f"finding-{f.id}",
+        "number": number,
+        "kind": f.kind,
+        "kind_word": "Risk" if f.kind == "risk" else "Strength",
+        "severity": f.severity,
+        "severity_word": SEVERITY_WORDS[f.severity],
+        "title": f.title,
+        "explanation": f.rule.explanation,
+        "dimension": content.dimension_by_id[f.dimension].title if f.dimension in content.dimension_by_id else "",
+        "dimension_id": f.dimension,
+        "recommendations": [
+            {"action": r.action, "lead": r.lead, "horizon": HORIZON_TITLES.get(r.horizon, r.horizon), "indicator": r.indicator}
+            for r in f.recommendations
+        ],
+        "cases": [
+            {"name": c.name, "place": c.place, "country": c.country, "summary": c.summary}
+            for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
+            if c is not None
+        ],
+        "sources": [_source(s) for s in f.sources],
+    }
+
+
+def _dimension_view(number: int, d: DimensionResult, findings: list[dict], content: Content) -> dict[str, Any]:
+    plan = None
+    if d.plan is not None:
+        plan = {
+            "target": d.plan.target.label,
+            "target_min": _points(d.plan.target.min),
+            "reachable": d.plan.reachable,
+            "changes": [
+                {
+                    "question": c.question.text,
+                    "current": answer_text(c.question, c.current),
+                    "proposed": answer_text(c.question, c.proposed),
+                    "gain": f"+{c.gain:.0f}" if c.gain >= 0.5 else f"+{c.gain:.1f}",
+                }
+                for c in d.plan.changes
+            ],
+        }
+    return {
+        "number": number,
+        "id": d.id,
+        "anchor": f"dimension-{d.id}",
+        "title": d.title,
+        "summary": d.dimension.summary,
+        "score": _points(d.score),
+        "score_value": d.score,
+        "level": d.level.label if d.level else "Not assessed",
+        "level_description": d.level.description if d.level else "No question of this dimension was answered.",
+        "answered": d.answered,
+        "applicable": d.applicable,
+        "drivers": [
+            {
+                "question": dr.question.text,
+                "answer": answer_text(dr.question, dr.value),
+                "effect": f"{dr.effect:+.0f}" if abs(dr.effect) >= 0.5 else "0",
+                "direction": "raises" if dr.effect > 0 else ("lowers" if dr.effect < 0 else "neutral"),
+            }
+            for dr in d.drivers
+        ],
+        "plan": plan,
+        "findings": [f for f in findings if f["dimension_id"] == d.id],
+    }
+
+
+def _statements(items: list[Any]) -> list[dict[str, Any]]:
+    return [{"text": s.text, "sources": [_source(src) for src in s.sources]} for s in items]
+
+
+def _case_view(sc: Any, dims: list[dict], traits: dict[str, object], content: Content) -> dict[str, Any]:
+    case: CaseStudy = sc.case
+    profile = []
+    for d in dims:
+        judgement = case.profile.get(d["id"])
+        profile.append(
+            {
+                "title": d["title"],
+                "town": d["score"],
+                "town_level": d["level"],
+                "case": None if judgement is None else _points(judgement.score),
+                "note": None if judgement is None else judgement.note,
+            }
+        )
+    case_traits = case.traits.model_dump()
+    return {
+        "name": case.name,
+        "place": case.place,
+        "country": case.country,
+        "type": case.type,
+        "period": case.period,
+        "summary": case.summary,
+        "partners": case.partners,
+        "similarity": f"{sc.similarity * 100:.0f}",
+        "reasons": sc.reasons,
+        "shared_dimensions": sc.shared_dimensions,
+        "profile": profile,
+        "traits": [
+            {
+                "title": TRAIT_TITLES.get(name, TRAIT_PHRASES.get(name, name)),
+                "town": _trait_text(name, traits.get(name), content),
+                "case": _trait_text(name, case_traits.get(name), content),
+            }
+            for name in TRAIT_TITLES
+        ],
+        "what_they_did": _statements(case.what_they_did),
+        "resources": _statements(case.resources),
+        "resources_note": case.resources_note,
+        "results": _statements(case.results),
+        "difficulties": _statements(case.difficulties),
+        "sources": [_source(s) for s in case.sources],
+    }
+
+
+def _data_gap_view(gap: Any) -> dict[str, str]:
+    q: Question = gap.question
+    if q.data_gap is not None:
+        find_out, ask = q.data_gap.find_out, q.data_gap.ask
+    else:
+        find_out = f"The answer to: {q.text}"
+        ask = "Whoever in the municipality or among the partners holds this information."
+    return {
+        "dimension": gap.dimension_title,
+        "question": q.text,
+        "reason": "Answered “Don't know”" if gap.reason == "dont_know" else "Not answered",
+        "find_out": find_out,
+        "ask": ask,
+    }
+
+
+def report_context(content: Content, result: AssessmentResult, meta: ReportMeta) -> dict[str, Any]:
+    """Everything the template needs, derived from the content and the result."""
+    answers = result.answers
+    findings = [_finding_view(f, content, i + 1) for i, f in enumerate(result.findings)]
+    dims = [_dimension_view(i + 1, d, findings, content) for i, d in enumerate(result.dimensions)]
+    risks = [f for f in findings if f["kind"] == "risk"]
+    strengths = [f for f in findings if f["kind"] == "strength"]
+
+    # Action plan: every recommendation, by horizon; risks before strengths, by priority.
+    plan: dict[str, list[dict]] = {h: [] for h in HORIZONS}
+    for f in findings:
+        for r, raw in zip(f["recommendations"], result.findings[f["number"] - 1].recommendations):
+            plan.setdefault(raw.horizon, []).append({**r, "finding": f["title"], "kind": f["kind_word"], "anchor": f["anchor"]})
+    horizons = [{"id": h, "title": HORIZON_TITLES.get(h, h), "actions": plan[h]} for h in plan]
+    # The first actions: the earliest horizon first, then the order of the findings.
+    order = {h: i for i, h in enumerate(HORIZONS)}
+    first_actions = sorted(
+        (a for h in horizons for a in h["actions"]),
+        key=lambda a: (a["kind"] != "Risk", order.get(_horizon_id(a["horizon"]), 9)),
+    )[:3]
+
+    traits = town_traits(answers)
+    cases = [_case_view(sc, dims, traits, content) for sc in result.similar_cases if sc.similarity > 0]
+
+    appendix = []
+    groups = [("Town profile", content.bank.profile)] + [(d.title, d.questions) for d in content.dimensions]
+    for title, questions in groups:
+        rows = []
+        for q in questions:
+            visible = is_visible(q, answers)
+            rows.append(
+                {
+                    "question": q.text,
+                    "answer": answer_text(q, answers.get(q.id)) if visible else "Does not apply",
+                    "known": visible and is_known(answers.get(q.id)),
+                }
+            )
+        appendix.append({"title": title, "rows": rows})
+
+    axes = [chart.Axis(d["number"], d["title"], d["score_value"]) for d in dims]
+    bands = chart.bands_from_levels([(lv.label, lv.min) for lv in content.levels])
+    svg = chart.radar_svg(axes, bands, title="Readiness scores by dimension")  # no user text in the SVG
+
+    nearest = cases[0] if cases else None
+    return {
+        "content": content,
+        "result": result,
+        "meta": meta,
+        "title": f"Creative cluster readiness: {meta.town}",
+        "author": f"{meta.town} self-assessment",
+        "created_iso": meta.created.isoformat(),
+        "created_words": f"{meta.created.day} {meta.created.strftime('%B %Y')}",
+        "overall": _points(result.overall),
+        "level": result.level,
+        "levels": [
+            {"label": lv.label, "min": _points(lv.min), "max": _points(b.high - 1) if b.high < 100 else "100", "description": lv.description}
+            for lv, b in zip(content.levels, bands)
+        ],
+        "dimensions": dims,
+        "findings": findings,
+        "risks": risks,
+        "strengths": strengths,
+        "top_risks": risks[:3],
+        "top_strengths": strengths[:3],
+        "first_actions": first_actions,
+        "nearest": nearest,
+        "horizons": horizons,
+        "data_gaps": [_data_gap_view(g) for g in result.data_gaps],
+        "cases": cases,
+        "appendix": appendix,
+        "documents": SEED_DOCUMENTS,
+        "chart_svg": Markup(svg),  # built from numbers and escaped titles in chart.py
+        "answered": sum(d.answered for d in result.dimensions),
+        "applicable": sum(d.applicable for d in result.dimensions),
+    }
+
+
+def _horizon_id(title: str) -> str:
+    return next((h for h, t in HORIZON_TITLES.items() if t == title), title)
+
+
 def build_report_html(content: Content, result: AssessmentResult, meta: ReportMeta, inline_assets: bool = True) -> str:
-    css = (REPORT_DIR / "report.css").read_text(encoding="utf-8")
-    return _env.get_template("report.html").render(
-        content=content, result=result, meta=meta, css=css, documents=SEED_DOCUMENTS
-    )
+    """The report's HTML. With ``inline_assets`` the stylesheet is inlined, so the
+    HTML renders the same anywhere (``weasyprint OUT.html x.pdf``); without, it is
+    linked and loaded through the fetcher from the report folder."""
+    css = Markup((REPORT_DIR / "report.css").read_text(encoding="utf-8")) if inline_assets else None
+    ctx = report_context(content, result, meta)
+    return _env.get_template("report.html").render(**ctx, css=css)
+
+
+# --------------------------------------------------------------------------- caching
+
+
+def template_version(report_dir: Path | None = None) -> str:
+    """A hash of the report templates, the chart code and this module."""
+    report_dir = Path(report_dir or REPORT_DIR)
+    h = hashlib.sha256()
+    for path in sorted(p for p in report_dir.rglob("*") if p.is_file()):
+        h.update(path.relative_to(report_dir).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    for module_file in (chart.__file__, __file__):
+        h.update(Path(module_file).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMeta) -> str:
+    """The key under which a rendered PDF can be stored and served again.
+
+    It covers what the PDF depends on: the answers, town, country, contact role,
+    language, the content (its digest) and the template version. The date and
+    assessment id printed on the cover are not part of it: a cached PDF keeps
+    those of its first rendering.
+    """
+    payload = {
+        "answers": result.answers,
+        "town": meta.town,
+        "country": meta.country,
+        "contact_role": meta.contact_role,
+        "language": meta.language,
+        "content": content.digest,
+        "template": template_version(),
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_html_to_pdf(html: str, fetcher: SafeURLFetcher | None = None) -> bytes:
+    """WeasyPrint on our HTML, in this process and without a time limit."""
+    doc = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher or SafeURLFetcher())
+    return doc.write_pdf(**PDF_OPTIONS)
+
+
+def _worker_main(conn: Any) -> None:
+    """The worker loop: one request at a time, until the pipe closes."""
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        html, fetcher_cls, allowed_dir = request
+        fetcher = fetcher_cls(allowed_dir)
+        try:
+            pdf = render_html_to_pdf(html, fetcher)
+            reply = ("ok", pdf, fetcher.requested, fetcher.refused)
+        except Exception as exc:  # reported to the caller as RenderError
+            reply = ("error", f"{type(exc).__name__}: {exc}", fetcher.requested, fetcher.refused)
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self) -> None:
+        # Fork only when this process has a single thread (CLI, tests, benchmarks):
+        # the child then inherits the imported WeasyPrint. A threaded server gets
+        # its workers from a clean forkserver that imported WeasyPrint once.
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+        else:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload([__name__])
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="readiness-report-renderer")
+        self.process.start()
+        child.close()
+
+    def render(self, request: tuple, timeout: float) -> tuple:
+        self.conn.send(request)
+        if not self.conn.poll(max(0.0, timeout)):
+            raise RenderTimeout(f"the report took longer than {timeout:.0f} s to render")
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(timeout=5)
+
+
+class _RendererPool:
+    """Up to ``size`` warm workers; a worker that times out or dies is replaced."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self.live = 0
+        self.lock = threading.Lock()
+
+    def _acquire(self, deadline: float) -> _Worker:
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self.lock:
+            if self.live < self.size:
+                self.live += 1
+                try:
+                    return _Worker()
+                except BaseException:
+                    self.live -= 1
+                    raise
+        try:
+            return self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise RenderTimeout("every report renderer is busy; try again in a minute") from None
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        with self.lock:
+            self.live -= 1
+
+    def render(self, html: str, fetcher: SafeURLFetcher, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            status, payload, requested, refused = worker.render(
+                (html, type(fetcher), fetcher.allowed_dir), deadline - time.monotonic()
+            )
+        except RenderTimeout:
+            self._discard(worker)
+            raise
+        except (EOFError, OSError) as exc:
+            self._discard(worker)
+            raise RenderError(f"the report renderer stopped unexpectedly ({type(exc).__name__})") from exc
+        except BaseException:
+            self._discard(worker)
+            raise
+        self.idle.put(worker)
+        fetcher.requested.extend(requested)
+        fetcher.refused.extend(refused)
+        if status != "ok":
+            raise RenderError(payload)
+        return payload
+
+    def warm_up(self) -> None:
+        worker = self._acquire(time.monotonic() + RENDER_TIMEOUT)
+        self.idle.put(worker)
+
+    def close(self) -> None:
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                return
+            self._discard(worker)
+
+
+_pool = _RendererPool(RENDER_WORKERS)
+
+
+def warm_up() -> None:
+    """Start a render worker now (the web app may call this at start-up)."""
+    _pool.warm_up()
+
+
+def shutdown() -> None:
+    """Stop the idle render workers (they also end with this process)."""
+    _pool.close()
 
 
 def render_pdf(
-    content: Content, result: AssessmentResult, meta: ReportMeta, fetcher: SafeURLFetcher | None = None
+    content: Content,
+    result: AssessmentResult,
+    meta: ReportMeta,
+    fetcher: SafeURLFetcher | None = None,
+    *,
+    timeout: float | None = None,
 ) -> bytes:
+    """The report as PDF bytes, rendered in a warm worker within ``timeout`` seconds.
+
+    Raises ``RenderTimeout`` past the limit (the worker is stopped and replaced)
+    and ``RenderError`` if rendering fails. What the worker's fetcher was asked
+    for is copied into ``fetcher.requested`` / ``fetcher.refused``.
+    """
     html = build_report_html(content, result, meta)
-    doc = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher or SafeURLFetcher())
-    return doc.write_pdf()
+    fetcher = fetcher if fetcher is not None else SafeURLFetcher()
+    return _pool.render(html, fetcher, RENDER_TIMEOUT if timeout is None else timeout)

@@ -1,0 +1,356 @@
+"""The PDF report: content, metadata, Unicode, safety against typed input, caching.
+
+No Flask. Rendering is the slow part (~3 s for a full report on 2 cores), so the
+reports are rendered once per session and shared by the tests that read them.
+Answers are generated from the loaded content, never from hard-coded question
+ids, because the content keeps growing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from readiness import chart, report
+from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, check_answers
+from readiness.content import Content, load_content
+from readiness.models import DONT_KNOW, QuestionType
+from readiness.report import RenderTimeout, ReportMeta, SafeURLFetcher
+from readiness.scoring import AssessmentResult, score_assessment
+
+TOWN = "Hódmezővásárhely"
+COUNTRY = "Magyarország"
+ROLE = "Ευρώπη desk, twinned with Ploiești"
+CREATED = dt.date(2026, 3, 14)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: pypdf breaks lines where the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def realistic_answers(content: Content, text: str = "Notes from the working group.") -> dict[str, Any]:
+    """A deterministic mix over whatever questions exist: low, middle and high
+    answers, some "don't know", a few left unanswered, text where asked."""
+    raw: dict[str, Any] = {}
+    for i, q in enumerate(content.questions.values()):
+        if not q.required and i % 11 == 7:
+            continue  # unanswered
+        if q.type == QuestionType.text:
+            raw[q.id] = text
+        elif q.dont_know and i % 4 == 1:
+            raw[q.id] = [DONT_KNOW] if q.type == QuestionType.multi else DONT_KNOW
+        elif q.type == QuestionType.number:
+            bands = sorted(q.score_bands, key=lambda b: b.min)
+            value = bands[(i * 3) % len(bands)].min if bands else (q.min or 1)
+            if q.max is not None:
+                value = min(value, q.max)
+            raw[q.id] = int(value)
+        elif q.type == QuestionType.multi:
+            options = [o.value for o in q.options if not o.exclusive]
+            raw[q.id] = sorted({options[i % len(options)], options[(i + 2) % len(options)]})
+        else:
+            options = [o.value for o in q.options if o.value != DONT_KNOW]
+            raw[q.id] = options[(i * 7) % len(options)]
+    return check_answers(content.questions, raw)
+
+
+def render(content: Content, answers: dict[str, Any], meta: ReportMeta) -> tuple[bytes, SafeURLFetcher, AssessmentResult]:
+    result = score_assessment(content, answers, meta.town, meta.country)
+    fetcher = SafeURLFetcher()
+    return report.render_pdf(content, result, meta, fetcher), fetcher, result
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def rcontent() -> Content:
+    return load_content()
+
+
+@pytest.fixture(scope="session")
+def meta() -> ReportMeta:
+    return ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-1", created=CREATED, contact_role=ROLE, language="en")
+
+
+@pytest.fixture(scope="session")
+def rendered(rcontent: Content, meta: ReportMeta) -> dict[str, Any]:
+    answers = realistic_answers(rcontent)
+    pdf, fetcher, result = render(rcontent, answers, meta)
+    return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "result": result, "answers": answers}
+
+
+@pytest.fixture(scope="session")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    secret = f"CANARY-{uuid.uuid4().hex}"
+    path = tmp_path_factory.mktemp("canary") / "secret.txt"
+    path.write_text(secret, encoding="utf-8")
+    return path, secret
+
+
+def attacks(canary_path: Path) -> list[str]:
+    uri = canary_path.as_uri()
+    return [
+        f'<link rel="attachment" href="{uri}">',
+        '<link rel="attachment" href="file:///etc/hostname">',
+        '<img src="http://127.0.0.1:9/x">',
+        "<style>*{display:none}</style>",
+        "<script>alert(1)</script>",
+        '<img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>">',
+        f'<iframe src="{uri}"></iframe><object data="{uri}"></object>',
+        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"><base href="http://127.0.0.1:9/">',
+    ]
+
+
+@pytest.fixture(scope="session")
+def attack_content(rcontent: Content, tmp_path_factory: pytest.TempPathFactory) -> Content:
+    """The content, with a text question added if the bank has none."""
+    if any(q.type == QuestionType.text for q in rcontent.questions.values()):
+        return rcontent
+    root = tmp_path_factory.mktemp("content")
+    for sub in ("questions", "rules", "cases"):
+        shutil.copytree(rcontent.root / sub, root / sub)
+    profile = yaml.safe_load((root / "questions" / "profile.yaml").read_text(encoding="utf-8"))
+    profile["questions"].append({"id": "zz_attack_notes", "text": "Anything else to note?", "type": "text"})
+    (root / "questions" / "profile.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    return load_content(root)
+
+
+@pytest.fixture(scope="session")
+def attacked(attack_content: Content, canary: tuple[Path, str]) -> dict[str, Any]:
+    canary_path, _ = canary
+    strings = attacks(canary_path)
+    town, country, role = strings[0], strings[2], strings[1]
+    meta = ReportMeta(town=town, country=country, assessment_id="attack", created=CREATED, contact_role=role)
+    answers = realistic_answers(attack_content, text=" ".join(strings))
+    pdf, fetcher, result = render(attack_content, answers, meta)
+    return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "strings": strings, "meta": meta, "result": result}
+
+
+# --------------------------------------------------------------------------- content of the report
+
+
+def test_report_has_town_dimensions_and_sections(rendered: dict, rcontent: Content) -> None:
+    text = squash(rendered["text"])
+    assert squash(TOWN) in text
+    for dim in rcontent.dimensions:
+        assert squash(dim.title) in text, dim.title
+    for heading in ("Executive summary", "Readiness profile", "Risks and recommendations", "Action plan", "Data gaps",
+                    "Comparison with similar cases", "Appendix", "How this report is made", "Sources"):
+        assert squash(heading) in text, heading
+
+
+def test_every_finding_title_and_quote_is_in_the_pdf(rendered: dict) -> None:
+    text = squash(rendered["text"])
+    findings = rendered["result"].findings
+    assert findings, "the answer mix should trigger at least one rule"
+    for f in findings:
+        assert squash(f.title) in text, f.title
+        for s in f.sources:
+            assert squash(s.quote) in text, s.quote
+
+
+def test_data_gaps_and_sources_are_listed(rendered: dict, rcontent: Content) -> None:
+    text = squash(rendered["text"])
+    result = rendered["result"]
+    assert result.data_gaps, "the answer mix has don't-know answers"
+    for gap in result.data_gaps:
+        assert squash(gap.question.text) in text
+        if gap.question.data_gap is not None:
+            assert squash(gap.question.data_gap.find_out) in text
+    for title in report.SEED_DOCUMENTS.values():
+        assert squash(title) in text
+    assert squash(rcontent.version) in text
+
+
+def test_appendix_shows_option_labels_not_values(rendered: dict, rcontent: Content) -> None:
+    text = squash(rendered["text"])
+    for qid, value in rendered["result"].answers.items():  # visible answers only
+        q = rcontent.questions[qid]
+        if q.type in (QuestionType.single, QuestionType.scale) and value != DONT_KNOW:
+            assert squash(q.option(value).label) in text, (qid, value)
+
+
+def test_page_count_and_metadata(rendered: dict, rcontent: Content) -> None:
+    reader = PdfReader(io.BytesIO(rendered["pdf"]))
+    assert 6 <= len(reader.pages) <= 80
+    info = reader.metadata
+    assert info.title == f"Creative cluster readiness: {TOWN}"
+    assert info.author == f"{TOWN} self-assessment"
+    assert info.creation_date is not None and info.creation_date.date() == CREATED
+    assert reader.trailer["/Root"].get("/Lang") == "en"
+
+
+def test_unicode_names_survive(rendered: dict) -> None:
+    text = rendered["text"]
+    for word in (TOWN, COUNTRY, "Ευρώπη", "Ploiești"):
+        assert word in text, word
+
+
+def test_same_answers_same_pdf_text(rendered: dict, rcontent: Content, meta: ReportMeta) -> None:
+    pdf, _, _ = render(rcontent, rendered["answers"], meta)
+    assert pdf_text(pdf) == rendered["text"]
+
+
+def test_nothing_is_fetched_for_a_normal_report(rendered: dict) -> None:
+    fetcher = rendered["fetcher"]
+    assert fetcher.refused == []
+    assert all(url.startswith(report.ASSET_BASE) for url in fetcher.requested)
+
+
+# --------------------------------------------------------------------------- the chart
+
+
+def test_chart_has_one_axis_per_dimension(rcontent: Content, rendered: dict, meta: ReportMeta) -> None:
+    html = report.build_report_html(rcontent, rendered["result"], meta)
+    svg = html[html.index("<svg"): html.index("</svg>") + 6]
+    assert chart.axis_count(svg) == len(rcontent.dimensions) == 11
+    assert svg.count('class="band"') == len(rcontent.levels)
+
+
+def test_chart_escapes_titles() -> None:
+    axes = [chart.Axis(i + 1, f"<b>{i}</b> & co", None if i == 0 else 10.0 * i) for i in range(5)]
+    svg = chart.radar_svg(axes, chart.bands_from_levels([("Low", 0), ("High", 50)]))
+    assert "<b>" not in svg and "&lt;b&gt;" in svg
+    assert chart.axis_count(svg) == 5
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def test_attack_strings_are_printed_as_text(attacked: dict) -> None:
+    text = squash(attacked["text"])
+    for s in attacked["strings"][:3]:
+        assert squash(s) in text, s
+    # The typed text answers carry all attack strings.
+    for s in attacked["strings"]:
+        assert squash(s) in text, s
+
+
+def test_attack_embeds_no_file_and_leaks_no_canary(attacked: dict, canary: tuple[Path, str]) -> None:
+    reader = PdfReader(io.BytesIO(attacked["pdf"]))
+    root = reader.trailer["/Root"]
+    assert "/EmbeddedFiles" not in (root.get("/Names") or {})
+    assert not reader.attachments
+    assert b"/EmbeddedFile" not in attacked["pdf"]
+    _, secret = canary
+    assert secret not in attacked["text"]
+    hostname = Path("/etc/hostname")
+    if hostname.exists() and len(hostname.read_text().strip()) >= 8:
+        assert hostname.read_text().strip() not in attacked["text"]
+
+
+def test_attack_fetches_nothing_outside_the_allowlist(attacked: dict) -> None:
+    fetcher = attacked["fetcher"]
+    assert fetcher.refused == []
+    assert all(url.startswith(report.ASSET_BASE) for url in fetcher.requested)
+
+
+def test_attack_does_not_hide_the_report(attacked: dict, attack_content: Content) -> None:
+    text = squash(attacked["text"])
+    for dim in attack_content.dimensions:
+        assert squash(dim.title) in text
+
+
+def test_attack_html_is_escaped(attack_content: Content, attacked: dict) -> None:
+    html = report.build_report_html(attack_content, attacked["result"], attacked["meta"])
+    for tag in ("<script", "<iframe", "<object", "<base", 'rel="attachment"', "<img"):
+        assert tag not in html, tag
+
+
+def test_meta_fields_are_capped_and_cleaned() -> None:
+    meta = ReportMeta(town="T" * 500, country="C" * 500, assessment_id="x" * 200, created=CREATED,
+                      contact_role="R\x00" * 500, language='en" onload="x')
+    assert len(meta.town) == TOWN_NAME_MAX
+    assert len(meta.country) == COUNTRY_MAX
+    assert len(meta.contact_role) <= ROLE_MAX and "\x00" not in meta.contact_role
+    assert meta.language == "en"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/hostname",
+        "file://localhost/etc/hostname",
+        (report.REPORT_DIR / ".." / ".." / "pyproject.toml").as_uri(),
+        "http://127.0.0.1:9/x",
+        "https://example.org/x.css",
+        "data:text/css,body{display:none}",
+        "ftp://example.org/x",
+        report.ASSET_BASE + "report.css?x=1",
+    ],
+)
+def test_fetcher_refuses_everything_but_the_report_folder(url: str) -> None:
+    fetcher = SafeURLFetcher()
+    with pytest.raises(report.FetchRefused):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_serves_the_report_stylesheet() -> None:
+    fetcher = SafeURLFetcher()
+    response = fetcher.fetch(report.ASSET_BASE + "report.css")
+    assert response.read().startswith(b"/*")
+    assert fetcher.refused == []
+
+
+# --------------------------------------------------------------------------- time limit
+
+
+def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
+    html = "<p>" + "A long line of text. " * 20000 + "</p>"
+    with pytest.raises(RenderTimeout):
+        report._pool.render(html, SafeURLFetcher(), timeout=0.05)
+    pdf = report._pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30)
+    assert pdf.startswith(b"%PDF")
+
+
+# --------------------------------------------------------------------------- cache key
+
+
+def test_cache_key(rcontent: Content, rendered: dict, meta: ReportMeta, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = rendered["result"]
+    key = report.report_cache_key(rcontent, result, meta)
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    assert report.report_cache_key(rcontent, result, meta) == key
+    # The date and the assessment id are not part of the key.
+    other_day = ReportMeta(TOWN, COUNTRY, "another-id", CREATED + dt.timedelta(days=3), ROLE, "en")
+    assert report.report_cache_key(rcontent, result, other_day) == key
+
+    # Any answer change gives another key.
+    answers = dict(rendered["answers"])
+    qid, q = next((qid, rcontent.questions[qid]) for qid, v in answers.items()
+                  if rcontent.questions[qid].type == QuestionType.single and v != DONT_KNOW)
+    answers[qid] = next(o.value for o in q.options if o.value != answers[qid])
+    changed = score_assessment(rcontent, answers, TOWN, COUNTRY)
+    assert report.report_cache_key(rcontent, changed, meta) != key
+
+    for field, value in (("town", "Ploiești"), ("country", "România"), ("contact_role", "Mayor"), ("language", "ro")):
+        other = ReportMeta(**{**meta.__dict__, field: value})
+        assert report.report_cache_key(rcontent, result, other) != key, field
+
+    # A template change gives another key.
+    copy = tmp_path / "report"
+    shutil.copytree(report.REPORT_DIR, copy)
+    monkeypatch.setattr(report, "REPORT_DIR", copy)
+    assert report.report_cache_key(rcontent, result, meta) == key
+    with (copy / "report.css").open("a", encoding="utf-8") as fh:
+        fh.write("\n/* changed */\n")
+    assert report.report_cache_key(rcontent, result, meta) != key
