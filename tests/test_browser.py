@@ -6,105 +6,54 @@ CI sets REQUIRE_BROWSER=1, which turns a missing browser into a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from werkzeug.serving import make_server
-
-from webapp import create_app
-from webapp.db import upgrade_database
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
+from browser_support import answer_every_question_on_the_page, browser, live_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
 
-def _browser_or_skip() -> None:
-    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM} (apt-get install chromium)")
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium to run the browser test")
+def test_whole_wizard_in_a_real_browser(browser, live_server: str, tmp_path: Path):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Start an assessment").click()
 
+    # an invalid start first: the message sits next to the field and nothing is lost
+    page.get_by_label("Your role (optional)").fill("Culture officer")
+    page.get_by_role("button", name="Create the assessment").click()
+    assert page.locator("#town-error").inner_text().endswith("Enter the name of the town.")
+    assert page.get_by_label("Your role (optional)").input_value() == "Culture officer"
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    upgrade_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["readiness_db"].engine.dispose()
+    page.get_by_label("Name of the town or municipality").fill("Ploiești")
+    page.get_by_label("Country").select_option("Romania")
+    page.get_by_label("10,000 to 50,000").check()
+    page.get_by_role("button", name="Create the assessment").click()
+    resume_link = page.get_by_label("Resume link").input_value()
+    assert "/r/" in resume_link
+    page.get_by_role("link", name="Continue the assessment").click()
 
+    steps_seen = 0
+    while "/step/" in page.url:
+        steps_seen += 1
+        assert "Step %d of" % steps_seen in page.locator(".progress-label").inner_text()
+        answer_every_question_on_the_page(page)
+        page.get_by_role("button", name="Save and continue").or_(
+            page.get_by_role("button", name="Review your answers")).click()
+    assert steps_seen == 12
+    assert "/review" in page.url
 
-def answer_every_question_on_the_page(page) -> None:  # type: ignore[no-untyped-def]
-    """Pick the first option of every group (like a hurried but complete officer)."""
-    for fieldset in page.locator("form fieldset").all():
-        first = fieldset.locator("input[type=radio], input[type=checkbox]").first
-        if not first.is_checked():
-            first.check()
-    for number in page.locator("input.input-number").all():
-        if not number.input_value():
-            number.fill("1")
+    # a fresh browser context opening the resume link lands back in the assessment
+    other = browser.new_context().new_page()
+    other.goto(resume_link)
+    assert "/a/" in other.url and "/r/" not in other.url
 
+    page.get_by_role("button", name="Submit and see the results").click()
+    assert "/results" in page.url
+    assert "Ploiești" in page.locator("h1").inner_text()
 
-def test_whole_wizard_in_a_real_browser(live_server: str, tmp_path: Path):
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(accept_downloads=True)
-        page.goto(live_server + "/")
-        page.get_by_role("link", name="Start an assessment").click()
-
-        # an invalid start first: the message sits next to the field and nothing is lost
-        page.get_by_label("Your role (optional)").fill("Culture officer")
-        page.get_by_role("button", name="Create the assessment").click()
-        assert page.locator("#town-error").inner_text().endswith("Enter the name of the town.")
-        assert page.get_by_label("Your role (optional)").input_value() == "Culture officer"
-
-        page.get_by_label("Name of the town or municipality").fill("Ploiești")
-        page.get_by_label("Country").select_option("Romania")
-        page.get_by_label("10,000 to 50,000").check()
-        page.get_by_role("button", name="Create the assessment").click()
-        resume_link = page.get_by_label("Resume link").input_value()
-        assert "/r/" in resume_link
-        page.get_by_role("link", name="Continue the assessment").click()
-
-        steps_seen = 0
-        while "/step/" in page.url:
-            steps_seen += 1
-            assert "Step %d of" % steps_seen in page.locator(".progress-label").inner_text()
-            answer_every_question_on_the_page(page)
-            page.get_by_role("button", name="Save and continue").or_(
-                page.get_by_role("button", name="Review your answers")).click()
-        assert steps_seen == 12
-        assert "/review" in page.url
-
-        # a fresh browser context opening the resume link lands back in the assessment
-        other = browser.new_context().new_page()
-        other.goto(resume_link)
-        assert "/a/" in other.url and "/r/" not in other.url
-
-        page.get_by_role("button", name="Submit and see the results").click()
-        assert "/results" in page.url
-        assert "Ploiești" in page.locator("h1").inner_text()
-
-        with page.expect_download() as download_info:
-            page.get_by_role("link", name="Download PDF report").click()
-        target = tmp_path / "report.pdf"
-        download_info.value.save_as(target)
-        assert target.read_bytes().startswith(b"%PDF")
-        browser.close()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF report").click()
+    target = tmp_path / "report.pdf"
+    download_info.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF")
