@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
 
 from readiness.content import Content, load_content
 from readiness.models import Question, QuestionType
@@ -23,11 +26,72 @@ def content() -> Content:
     return load_content()
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+# The database and web tests run against every available database: SQLite always,
+# PostgreSQL when TEST_POSTGRES_URL points at a server (.ci/run starts one on
+# loopback and sets REQUIRE_POSTGRES=1, which turns a missing server into a failure).
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+DATABASES = ["sqlite", "postgresql"]
+
+
+def _postgres_or_skip() -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set (.ci/postgres start DIR prints it)")
+    pytest.skip("PostgreSQL: set TEST_POSTGRES_URL=postgresql+psycopg://... to run this case (.ci/run does)")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (Alembic runs once per session)."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    url = _postgres_or_skip()
     upgrade_database(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
+    return url
+
+
+def empty_postgres(url: str) -> None:
+    """Every table emptied (the schema stays): the next test starts from a fresh database."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+def fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of the given kind ("sqlite" or "postgresql")."""
+    if kind == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_migrated")
+    empty_postgres(url)
+    return url
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    url = fresh_database(request.param, request, tmp_path)
+    yield url
+    if request.param == "postgresql":
+        empty_postgres(url)
+
+
+@pytest.fixture
+def app(database_url: str, content: Content, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    # The checked content is the same for every test: load it once, not per app.
+    monkeypatch.setattr("webapp.load_content", lambda directory=None: content if directory is None else load_content(directory))
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
     yield app
     app.extensions["readiness_db"].engine.dispose()
 
