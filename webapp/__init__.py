@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from readiness.content import REPO_ROOT, load_content
 
-from . import report_service, routes
+from . import cases, report_service, routes
 from .config import Config
 from .db import upgrade_database
 from .extensions import csrf, db
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     app.register_blueprint(routes.bp)
+    app.register_blueprint(cases.bp)  # case-study library, side-by-side comparison
     _register_errors(app)
     _register_commands(app)
 
