@@ -16,6 +16,7 @@ import yaml
 
 from .answers import TOWN_NAME_MAX, AnswerError, check_answers
 from .content import Content, ContentError, load_content
+from .i18n import LANGUAGES, SECTIONS, mark_current, scaffold, translation_path, translation_status
 from .lint import lint
 from .models import Question
 from .scoring import score_assessment
@@ -174,6 +175,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translations(args: argparse.Namespace) -> int:
+    """status: per-language counts; scaffold: add missing entries as drafts; mark: declare entries current."""
+    content = load_content(args.content)
+    if args.action == "status":
+        langs = [args.lang] if args.lang else sorted(content.translations)
+        out = {}
+        for lang in langs:
+            st = translation_status(content, lang)
+            out[lang] = {"entries": st.total, "translated": st.translated, "missing": st.missing,
+                         "stale": st.stale, "mismatched": st.mismatched, "unknown": st.unknown}
+        _print_json(out)
+        return 0
+    if not args.lang or args.lang == "en" or args.lang not in LANGUAGES:
+        raise UserError(f"give --lang, one of {', '.join(k for k in LANGUAGES if k != 'en')}")
+    path = translation_path(content.root, args.lang)
+    data = scaffold(content, args.lang)
+    if args.action == "mark":
+        ids = None if args.all else set(args.ids)
+        if ids is not None and not ids:
+            raise UserError("name the entries to mark (e.g. questions.strategy_plan) or use --all")
+        marked = mark_current(data, content, ids)
+        _print_json({"marked": marked, "file": str(path)})
+    else:
+        _print_json({"file": str(path), "entries": sum(len(data[s]) for s in SECTIONS)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="readiness", description=__doc__.splitlines()[0])
     parser.add_argument("--content", help="content root (folder with questions/, rules/, cases/)")
@@ -194,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers")
     p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
     p.set_defaults(func=cmd_score)
+    p = sub.add_parser("translations", help="translation status, scaffold drafts, mark entries as current")
+    p.add_argument("action", choices=["status", "scaffold", "mark"])
+    p.add_argument("--lang", help="language code, e.g. pt or it")
+    p.add_argument("--all", action="store_true", help="with mark: every entry of the file")
+    p.add_argument("ids", nargs="*", help="with mark: entries such as questions.strategy_plan")
+    p.set_defaults(func=cmd_translations)
     p = sub.add_parser("report", help="write the PDF report (and/or its HTML) for an answers file")
     p.add_argument("answers")
     p.add_argument("-o", "--output", help="PDF file to write")

@@ -15,6 +15,7 @@ YAML file can find the mistake.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from .i18n import ContentTranslation, TranslationError, iter_languages, load_translation, localize
 from .lint import structural_problems
 from .models import Bank, CaseStudy, Dimension, Level, Question, Rule
 
@@ -151,6 +153,8 @@ class Content:
     cases: list[CaseStudy]
     root: Path
     files: dict[str, str] = field(default_factory=dict)  # id -> file, for messages
+    translations: dict[str, ContentTranslation] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def version(self) -> str:
@@ -163,6 +167,18 @@ class Content:
     @property
     def levels(self) -> list[Level]:
         return self.bank.levels
+
+    def for_language(self, lang: str) -> "Content":
+        """The same content worded in ``lang`` (English where no current translation exists)."""
+        cache = self.__dict__.setdefault("_localized", {})
+        if lang not in cache:
+            cache[lang] = localize(self, lang)
+        return cache[lang]
+
+    def with_wording(self, bank: Bank, rules: list[Rule], cases: list[CaseStudy], language: str) -> "Content":
+        fresh = dataclasses.replace(self, bank=bank, rules=rules, cases=cases, language=language)
+        fresh.__dict__["digest"] = self.digest  # the files are the same
+        return fresh
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -277,10 +293,21 @@ def load_content(root: Path | str | None = None) -> Content:
             cases.append(case)
             files.setdefault(f"case:{case.id}", _rel(path, root))
 
+    translations: dict[str, ContentTranslation] = {}
+    for lang in iter_languages(root):
+        try:
+            tr = load_translation(root, lang)
+        except TranslationError as exc:
+            problems.append(str(exc))
+            continue
+        if tr is not None:
+            translations[lang] = tr
+            files[f"_translation_{lang}"] = f"translations/{lang}/content.yaml"
+
     if problems:
         raise ContentError(problems)
     assert bank is not None
-    content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files)
+    content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files, translations=translations)
 
     problems = structural_problems(content)
     if problems:

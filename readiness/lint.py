@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .compare import TRAIT_QUESTIONS
 from .conditions import ALL_OPERATORS, leaves
+from .i18n import translation_status
 from .models import DIMENSION_IDS, Condition, Question, Source
 
 if TYPE_CHECKING:
@@ -185,6 +186,20 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
         if not q.scored and q.id not in used and q.type.value != "text":
             report.errors.append(f"{_question_where(content, q)}: [{q.id}] no score, rule or comparison uses this question")
 
+    translations = {}
+    for lang, tr in sorted(content.translations.items()):
+        status = translation_status(content, lang)
+        translations[lang] = {"complete": tr.complete, "entries": status.total, "translated": status.translated,
+                              "missing": len(status.missing), "stale": len(status.stale)}
+        where = content.files.get(f"_translation_{lang}", lang)
+        problems = [f"{where}: {kind} translation of {key}" for kind, keys in
+                    (("missing", status.missing), ("stale", status.stale), ("mismatched", status.mismatched),
+                     ("unknown id in", status.unknown)) for key in keys]
+        if tr.complete:
+            report.errors += problems
+        elif problems:
+            report.notes.append(f"{where}: draft language: {status.translated} of {status.total} entries translated")
+
     report.coverage = {
         "version": content.version,
         "questions_per_dimension": {d.id: len(d.questions) for d in content.dimensions},
@@ -197,5 +212,6 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
         "difficulties_covered": sorted((c for c in DIFFICULTIES if c in risk_codes), key=lambda c: int(c[1:])),
         "success_factors_covered": sorted((c for c in SUCCESS_FACTORS if c in codes), key=lambda c: int(c[1:])),
         "cases": [c.id for c in content.cases],
+        "translations": translations,
     }
     return report
