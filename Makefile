@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 SEEDS  ?= ../shared/seeds
 
-.PHONY: install db run test lint bench clean
+.PHONY: install db run serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ db: install
 
 run: db
 	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+
+# Production: gunicorn behind an HTTPS reverse proxy. Needs SECRET_KEY, BASE_URL,
+# SESSION_COOKIE_SECURE=1 (see README, Configuration); refuses to start without them.
+serve: install
+	READINESS_ENV=production $(BIN)/flask --app webapp upgrade-db
+	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 lint: install
 	$(BIN)/readiness lint --sources $(SEEDS) > /dev/null

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from readiness.content import REPO_ROOT, load_content
+from readiness.report import RenderTimeout
 
-from . import cases, report_service, routes
-from .config import Config
+from . import cases, report_service, routes, workspaces
+from .config import Config, check_config
 from .db import upgrade_database
 from .extensions import csrf, db
+from .render_slots import RenderBusy
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -24,6 +27,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+HSTS = "max-age=31536000; includeSubDomains"
+# Endpoints whose pages hold nothing private and may be cached; every other page
+# (answers, links, results, anything a new blueprint adds) gets no-store.
+CACHEABLE_ENDPOINTS = {"static", "assess.index", "cases.index", "cases.case"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(Config.as_dict())
     if test_config:
         app.config.from_mapping(test_config)
+    # In production (READINESS_ENV=production) an unsafe setup stops the start with what to fix.
+    check_config(app.config)
+    if app.config.get("TRUSTED_PROXIES"):
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     # Content is loaded and checked once; a broken content file stops the start, with file:line.
     app.extensions["readiness_content"] = load_content(app.config.get("READINESS_CONTENT_DIR"))
@@ -39,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(cases.bp)  # case-study library, side-by-side comparison
+    app.register_blueprint(workspaces.bp)  # town workspace: progress over time
     _register_errors(app)
     _register_commands(app)
 
@@ -46,6 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def _headers(response):  # type: ignore[no-untyped-def]
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app
@@ -64,10 +81,23 @@ def _register_errors(app: Flask) -> None:
             404: ("Page not found", "This page does not exist, or your link does not give access to it. "
                   "If you have a resume link, open it again."),
             413: ("Too much data", "What you sent is larger than this form accepts. Nothing was saved."),
+            429: ("Too many attempts", "Too many links that do not work were opened from here. Wait a few minutes, "
+                  "then open your resume link again, exactly as you received it."),
             405: ("Not allowed", "This address cannot be used this way."),
         }
         title, message = messages.get(exc.code or 500, (exc.name, exc.description or ""))
         return render_template("error.html", code=exc.code, title=title, message=message), exc.code
+
+    @app.errorhandler(RenderBusy)
+    @app.errorhandler(RenderTimeout)
+    def _busy(exc: Exception):  # type: ignore[no-untyped-def]
+        # Reports render a few at a time so that the wizard stays fast for everyone.
+        response = app.make_response((render_template(
+            "error.html", code=503, title="The report is being prepared for others",
+            message="Many reports are being prepared right now. Your answers are saved: "
+            "try the download again in a minute."), 503))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -1,12 +1,26 @@
-"""The one settings object, read from the environment (12-factor style)."""
+"""The one settings object, read from the environment (12-factor style).
+
+``READINESS_ENV=production`` (set by ``make serve`` / ``gunicorn.conf.py``) makes
+``check_config`` refuse to start with an unsafe setup; development (``make run``)
+and the tests keep their conveniences (a generated secret key, plain HTTP).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(os.environ.get("READINESS_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+# Shortest SECRET_KEY accepted in production (characters; `secrets.token_urlsafe(48)` gives 64).
+MIN_SECRET_KEY = 32
+
+
+class UnsafeConfig(RuntimeError):
+    """The configuration is not safe to serve the public with; the message says what to set."""
 
 
 def _dev_secret_key() -> str:
@@ -20,24 +34,90 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _hosts(value: str) -> list[str] | None:
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    return hosts or None
+
+
 class Config:
+    READINESS_ENV = os.environ.get("READINESS_ENV", "development")
+    DEBUG = _flag("FLASK_DEBUG")
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'readiness.sqlite3'}")
-    # Link built for the officer to bookmark; without it, the request's host is used.
+    # Links built for the officer to bookmark (resume links); without it, the request's host
+    # is used, which production does not allow (a forged Host header would forge the link).
     BASE_URL = os.environ.get("BASE_URL", "")
+    # Host names this app answers to (comma-separated); others get 400. In production,
+    # defaults to BASE_URL's host.
+    TRUSTED_HOSTS = _hosts(os.environ.get("TRUSTED_HOSTS", ""))
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
+    # (0: none). Behind one nginx/Caddy that terminates HTTPS, set 1.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # Large enough for the longest legitimate step, small enough to refuse abuse (413).
     MAX_CONTENT_LENGTH = 256 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
     WTF_CSRF_TIME_LIMIT = None  # a long questionnaire must not expire under the officer
     READINESS_CONTENT_DIR = os.environ.get("READINESS_CONTENT_DIR") or None
     # Pre-render the PDF right after submission so that the download is instant.
     PRERENDER_REPORT = os.environ.get("PRERENDER_REPORT", "1") == "1"
+    # PDF renders at the same time on this host, across all server processes; keep it
+    # below the number of gunicorn workers so that wizard pages stay responsive while
+    # reports render. A render beyond it gets a friendly 503 "busy, try again".
+    MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("READINESS_MAX_RENDERS", "1")))
+    RENDER_SLOT_DIR = os.environ.get("READINESS_RENDER_SLOT_DIR", str(INSTANCE_DIR / "render-slots"))
+    # Bad resume links one client may try per window before getting 429 (per server process).
+    BAD_TOKEN_LIMIT = int(os.environ.get("READINESS_BAD_TOKEN_LIMIT", "10"))
+    BAD_TOKEN_WINDOW = float(os.environ.get("READINESS_BAD_TOKEN_WINDOW", "600"))
 
     @classmethod
     def as_dict(cls) -> dict:
         data = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
-        if not data["SECRET_KEY"]:
+        if not data["SECRET_KEY"] and data["READINESS_ENV"] != "production":
             data["SECRET_KEY"] = _dev_secret_key()
         return data
+
+
+def is_production(config: Mapping[str, Any]) -> bool:
+    return config.get("READINESS_ENV") == "production"
+
+
+def problems(config: Mapping[str, Any]) -> list[str]:
+    """What makes this configuration unsafe for production (empty list: safe)."""
+    found: list[str] = []
+    key = config.get("SECRET_KEY") or ""
+    if len(str(key)) < MIN_SECRET_KEY:
+        found.append(f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY} characters "
+                     "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    if config.get("DEBUG") or config.get("TESTING"):
+        found.append("DEBUG (FLASK_DEBUG) and TESTING must be off: the debugger runs code sent by the browser")
+    base = str(config.get("BASE_URL") or "")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        found.append("BASE_URL must be the public address, e.g. https://readiness.example.eu "
+                     "(resume links are built from it, never from the request's Host header)")
+    elif parts.scheme == "https" and not config.get("SESSION_COOKIE_SECURE"):
+        found.append("SESSION_COOKIE_SECURE=1 is required behind HTTPS: the session cookie carries the access "
+                     "granted by a resume link and must never travel over plain HTTP")
+    elif parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        found.append("BASE_URL must use https:// for a public host (plain http only on loopback)")
+    return found
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse to start unsafe in production; fill in derived settings.
+
+    Raises ``UnsafeConfig`` listing every problem at once."""
+    if not is_production(config):
+        return
+    found = problems(config)
+    if found:
+        raise UnsafeConfig("refusing to start in production:\n  - " + "\n  - ".join(found))
+    if not config.get("TRUSTED_HOSTS"):
+        host = urlsplit(config["BASE_URL"]).hostname
+        config["TRUSTED_HOSTS"] = [host]

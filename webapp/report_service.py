@@ -11,10 +11,11 @@ import datetime as dt
 from flask import current_app
 
 from readiness.content import Content
-from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
+from readiness.report import ReportMeta, render_pdf, report_cache_key
 from readiness.scoring import AssessmentResult, score_assessment
 
 from . import store
+from .render_slots import render_slot
 from .extensions import db
 from .models import Assessment
 
@@ -42,11 +43,8 @@ def report_pdf(assessment: Assessment) -> bytes:
     key = report_cache_key(content(), result, meta)
     pdf = store.cached_report(db.sessions, assessment.id, key)
     if pdf is None:
-        pdf = render_pdf(content(), result, meta)
+        config = current_app.config
+        with render_slot(config["RENDER_SLOT_DIR"], config["MAX_CONCURRENT_RENDERS"]):
+            pdf = render_pdf(content(), result, meta)
         store.store_report(db.sessions, assessment.id, key, pdf)
     return pdf
-
-
-def results_view(assessment: Assessment) -> dict:
-    """The view model of the results page: the same one the PDF report is built from."""
-    return report_context(content(), result_for(assessment), meta_for(assessment))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
@@ -10,16 +11,18 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
 from readiness.content import Content
+from readiness.lint import SEED_DOCUMENTS
 
 from . import report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
 from .models import Assessment
+from .throttle import Throttle
 from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
 
 bp = Blueprint("assess", __name__)
 
-GRANTED = "granted"  # session key: public ids this browser may open
+GRANTED = "granted"  # session key: "public_id.link_tag" of the assessments this browser may open
 MAX_GRANTS = 20
 
 
@@ -27,18 +30,27 @@ def content() -> Content:
     return current_app.extensions["readiness_content"]
 
 
-def grant(public_id: str) -> None:
-    granted = [p for p in session.get(GRANTED, []) if p != public_id]
-    session[GRANTED] = (granted + [public_id])[-MAX_GRANTS:]
+def _link_tag(token_hash: str) -> str:
+    return token_hash[:16]
+
+
+def grant(assessment: Assessment) -> None:
+    """Give this browser access to the assessment for as long as its current resume link is valid:
+    the grant carries a tag of the link, so issuing a new link revokes every browser's access."""
+    prefix = assessment.public_id + "."
+    granted = [p for p in session.get(GRANTED, []) if not p.startswith(prefix)]
+    session[GRANTED] = (granted + [prefix + _link_tag(assessment.token_hash)])[-MAX_GRANTS:]
 
 
 def owned(public_id: str) -> Assessment:
     """The assessment, if this browser was given access to it through its resume link; else 404."""
-    if public_id not in session.get(GRANTED, []):
+    prefix = public_id + "."
+    tag = next((p[len(prefix):] for p in session.get(GRANTED, []) if p.startswith(prefix)), None)
+    if tag is None:
         abort(404)
     assessment = store.by_public_id(db.sessions, public_id)
-    if assessment is None:
-        abort(404)
+    if assessment is None or not secrets.compare_digest(tag, _link_tag(assessment.token_hash)):
+        abort(404)  # unknown, or its link was revoked since this browser opened it
     return assessment
 
 
@@ -70,7 +82,7 @@ def start() -> Any:
         if values is not None:
             details = store.TownDetails(form.town.data, form.country.data, form.contact_role.data or "")
             assessment, token = store.create_assessment(db.sessions, details, content().version, values)
-            grant(assessment.public_id)
+            grant(assessment)
             session["new_link"] = {"id": assessment.public_id, "token": token}
             return redirect(url_for("assess.link", public_id=assessment.public_id))
     return render_template("start.html", form=form, population=population), 400 if form.errors else 200
@@ -89,6 +101,7 @@ def link(public_id: str) -> str:
 def new_link(public_id: str) -> Any:
     assessment = owned(public_id)
     token = store.rotate_token(db.sessions, assessment.id)
+    grant(store.by_public_id(db.sessions, public_id) or abort(404))  # this browser keeps access; others lose it
     session["new_link"] = {"id": public_id, "token": token}
     return redirect(url_for("assess.link", public_id=public_id))
 
@@ -96,11 +109,24 @@ def new_link(public_id: str) -> Any:
 @bp.get("/r/<token>")
 def resume(token: str) -> Any:
     # The token is swapped for access in the session cookie, then dropped from the URL.
+    throttle = _bad_token_throttle()
+    client = request.remote_addr or "unknown"
+    if throttle.blocked(client):
+        abort(429)
     assessment = store.by_token(db.sessions, token)
     if assessment is None:
+        throttle.failed(client)
         abort(404)
-    grant(assessment.public_id)
+    grant(assessment)
     return redirect(url_for("assess.continue_", public_id=assessment.public_id))
+
+
+def _bad_token_throttle() -> Throttle:
+    # In memory, per server process: see webapp/throttle.py (no schema change needed).
+    ext = current_app.extensions
+    if "readiness_bad_tokens" not in ext:
+        ext["readiness_bad_tokens"] = Throttle(current_app.config["BAD_TOKEN_LIMIT"], current_app.config["BAD_TOKEN_WINDOW"])
+    return ext["readiness_bad_tokens"]
 
 
 @bp.get("/a/<public_id>")
@@ -181,7 +207,8 @@ def results(public_id: str) -> Any:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))
-    return render_template("results.html", assessment=assessment, view=report_service.results_view(assessment),
+    result = report_service.result_for(assessment)
+    return render_template("results.html", assessment=assessment, result=result, documents=SEED_DOCUMENTS,
                            content=content())
 
 
