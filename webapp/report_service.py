@@ -11,7 +11,7 @@ import datetime as dt
 from flask import current_app
 
 from readiness.content import Content
-from readiness.report import ReportMeta, render_pdf, report_cache_key
+from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
 from readiness.scoring import AssessmentResult, score_assessment
 
 from . import store
@@ -48,3 +48,8 @@ def report_pdf(assessment: Assessment) -> bytes:
             pdf = render_pdf(content(), result, meta)
         store.store_report(db.sessions, assessment.id, key, pdf)
     return pdf
+
+
+def results_view(assessment: Assessment) -> dict:
+    """The view model of the results page: the same one the PDF report is built from."""
+    return report_context(content(), result_for(assessment), meta_for(assessment))

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
 from readiness.content import Content
-from readiness.lint import SEED_DOCUMENTS
 
 from . import report_service, store
 from .extensions import db
@@ -207,8 +206,7 @@ def results(public_id: str) -> Any:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))
-    result = report_service.result_for(assessment)
-    return render_template("results.html", assessment=assessment, result=result, documents=SEED_DOCUMENTS,
+    return render_template("results.html", assessment=assessment, view=report_service.results_view(assessment),
                            content=content())
 
 
