@@ -116,7 +116,7 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
             f'x1="{_fmt(CX)}" y1="{_fmt(CY)}" x2="{_fmt(x)}" y2="{_fmt(y)}"/>'
         )
     parts.append("</g>")
-    parts.append(f'<g class="labels" font-size="10" fill="{INK}">')
+    parts.append(f'<g class="labels" font-size="11.5" fill="{INK}">')
     for i, axis in enumerate(axes):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         lx, ly = CX + (RADIUS + 16) * math.cos(angle), CY + (RADIUS + 16) * math.sin(angle)
@@ -124,11 +124,11 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = _wrap(f"{axis.number}. {axis.title}")
         # Labels above the centre grow upwards, labels below grow downwards.
-        first_y = ly - (len(lines) - 1) * 11 if math.sin(angle) < -0.2 else ly + (3 if math.sin(angle) < 0.2 else 8)
+        first_y = ly - (len(lines) - 1) * 12.5 if math.sin(angle) < -0.2 else ly + (3 if math.sin(angle) < 0.2 else 8)
         if abs(math.sin(angle)) <= 0.2:
-            first_y = ly - (len(lines) - 1) * 5.5 + 3
+            first_y = ly - (len(lines) - 1) * 6.25 + 4
         tspans = "".join(
-            f'<tspan x="{_fmt(lx)}" y="{_fmt(first_y + k * 11)}">{escape(line)}</tspan>' for k, line in enumerate(lines)
+            f'<tspan x="{_fmt(lx)}" y="{_fmt(first_y + k * 12.5)}">{escape(line)}</tspan>' for k, line in enumerate(lines)
         )
         parts.append(f'<text text-anchor="{anchor}">{tspans}</text>')
     parts.append("</g>")
@@ -148,7 +148,7 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
             parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.2"/>')
     parts.append("</g>")
     # Legend: the bands in words, so the colours are never the only key.
-    parts.append(f'<g class="legend" font-size="9" fill="{INK}">')
+    parts.append(f'<g class="legend" font-size="10" fill="{INK}">')
     lx = 20.0
     ly = HEIGHT - 14
     for k, band in enumerate(bands):
@@ -157,7 +157,7 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
         label = f"{band.label} {_fmt(band.low)}–{high}"
         parts.append(f'<rect x="{_fmt(lx)}" y="{_fmt(ly - 8)}" width="10" height="10" fill="{tint}" stroke="{GRID}" stroke-width="0.6"/>')
         parts.append(f'<text x="{_fmt(lx + 14)}" y="{_fmt(ly)}">{escape(label)}</text>')
-        lx += 22 + 5.6 * len(label)
+        lx += 24 + 6.2 * len(label)
     parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)

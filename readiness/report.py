@@ -12,8 +12,8 @@ at most ``timeout`` seconds (``RENDER_TIMEOUT`` by default, the
 killed and ``RenderTimeout`` is raised, which the web app turns into an error
 page. The next render starts a fresh worker. Where the process has a single
 thread (CLI, tests, benchmarks) the worker is forked, so it inherits the
-already imported WeasyPrint; in a threaded server it comes from a clean
-``forkserver`` that imported WeasyPrint once.
+already imported WeasyPrint; in a threaded server it is a fresh interpreter
+that imports WeasyPrint once and then stays warm.
 
 Safety: every ``HTML()`` gets ``SafeURLFetcher``, which serves only files from
 the report's own asset folder and refuses everything else (no ``file:``
@@ -35,9 +35,12 @@ import multiprocessing
 import os
 import queue
 import re
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -198,8 +201,16 @@ def _trait_text(name: str, value: object, content: Content) -> str:
     return str(value)
 
 
-def _source(s: Any) -> dict[str, str]:
-    return {"title": SEED_DOCUMENTS.get(s.document, s.document), "quote": s.quote, "document": s.document}
+_SOURCE_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
+
+
+def _source(s: Any) -> dict[str, Any]:
+    return {
+        "title": SEED_DOCUMENTS.get(s.document, s.document),
+        "quote": s.quote,
+        "document": s.document,
+        "number": _SOURCE_NUMBERS.get(s.document, 0),
+    }
 
 
 def _finding_view(f: Finding, content: Content, number: int) -> dict[str, Any]:
@@ -272,7 +283,11 @@ def _dimension_view(number: int, d: DimensionResult, findings: list[dict], conte
 
 
 def _statements(items: list[Any]) -> list[dict[str, Any]]:
-    return [{"text": s.text, "sources": [_source(src) for src in s.sources]} for s in items]
+    out = []
+    for s in items:
+        numbers = sorted({_SOURCE_NUMBERS.get(src.document, 0) for src in s.sources})
+        out.append({"text": s.text, "sources": [_source(src) for src in s.sources], "source_numbers": numbers})
+    return out
 
 
 def _case_view(sc: Any, dims: list[dict], traits: dict[str, object], content: Content) -> dict[str, Any]:
@@ -324,7 +339,7 @@ def _data_gap_view(gap: Any) -> dict[str, str]:
     if q.data_gap is not None:
         find_out, ask = q.data_gap.find_out, q.data_gap.ask
     else:
-        find_out = f"The answer to: {q.text}"
+        find_out = "The answer to this question, and where the figure or fact comes from."
         ask = "Whoever in the municipality or among the partners holds this information."
     return {
         "dimension": gap.dimension_title,
@@ -471,8 +486,9 @@ def render_html_to_pdf(html: str, fetcher: SafeURLFetcher | None = None) -> byte
     return doc.write_pdf(**PDF_OPTIONS)
 
 
-def _worker_main(conn: Any) -> None:
+def _worker_main(conn: Any, out: Any = None) -> None:
     """The worker loop: one request at a time, until the pipe closes."""
+    out = out or conn
     while True:
         try:
             request = conn.recv()
@@ -488,36 +504,72 @@ def _worker_main(conn: Any) -> None:
         except Exception as exc:  # reported to the caller as RenderError
             reply = ("error", f"{type(exc).__name__}: {exc}", fetcher.requested, fetcher.refused)
         try:
-            conn.send(reply)
+            out.send(reply)
         except (EOFError, OSError):
             return
 
 
+def _stdio_worker_main() -> None:
+    """Entry point of a worker started as ``python -c`` (threaded parents): the
+    protocol runs over stdin/stdout; anything else written to stdout goes to stderr."""
+    proto_out = os.dup(1)
+    os.dup2(2, 1)
+    _worker_main(Connection(os.dup(0), writable=False), Connection(proto_out, readable=False))
+
+
+_STDIO_WORKER = "from readiness.report import _stdio_worker_main; _stdio_worker_main()"
+
+
 class _Worker:
+    """One render process, and the pipes to it.
+
+    In a process with a single thread (CLI, tests, benchmarks) the worker is
+    forked: it inherits the imported WeasyPrint and starts in milliseconds. In a
+    threaded server, forking is unsafe (another thread may hold a lock), so the
+    worker is a fresh interpreter (``python -c``) that imports WeasyPrint once;
+    unlike multiprocessing's spawn/forkserver it never re-imports the server's
+    ``__main__``.
+    """
+
     def __init__(self) -> None:
-        # Fork only when this process has a single thread (CLI, tests, benchmarks):
-        # the child then inherits the imported WeasyPrint. A threaded server gets
-        # its workers from a clean forkserver that imported WeasyPrint once.
+        self.process: Any
         if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe()
+            self.out = self.conn
+            self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="readiness-report-renderer")
+            self.process.start()
+            child.close()
+            self.pid = self.process.pid
         else:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__])
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="readiness-report-renderer")
-        self.process.start()
-        child.close()
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _STDIO_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+            )
+            assert proc.stdin is not None and proc.stdout is not None
+            self.out = Connection(os.dup(proc.stdin.fileno()), readable=False)
+            self.conn = Connection(os.dup(proc.stdout.fileno()), writable=False)
+            proc.stdin.close()
+            proc.stdout.close()
+            self.process = proc
+            self.pid = proc.pid
 
     def render(self, request: tuple, timeout: float) -> tuple:
-        self.conn.send(request)
+        self.out.send(request)
         if not self.conn.poll(max(0.0, timeout)):
-            raise RenderTimeout(f"the report took longer than {timeout:.0f} s to render")
+            raise RenderTimeout("the report took too long to render")
         return self.conn.recv()
 
     def stop(self) -> None:
-        try:
-            self.conn.close()
-        finally:
+        for conn in {id(self.conn): self.conn, id(self.out): self.out}.values():
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if isinstance(self.process, subprocess.Popen):
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait(timeout=5)
+        else:
             if self.process.is_alive():
                 self.process.kill()
             self.process.join(timeout=5)
@@ -564,7 +616,7 @@ class _RendererPool:
             )
         except RenderTimeout:
             self._discard(worker)
-            raise
+            raise RenderTimeout(f"the report took longer than {timeout:g} s to render") from None
         except (EOFError, OSError) as exc:
             self._discard(worker)
             raise RenderError(f"the report renderer stopped unexpectedly ({type(exc).__name__})") from exc

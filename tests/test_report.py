@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -320,6 +322,32 @@ def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
         report._pool.render(html, SafeURLFetcher(), timeout=0.05)
     pdf = report._pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30)
     assert pdf.startswith(b"%PDF")
+
+
+def test_threaded_parent_gets_a_fresh_interpreter_worker() -> None:
+    """In a threaded server the worker is not forked: a new interpreter, warm after."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    pool = report._RendererPool(1)
+    try:
+        assert pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=60).startswith(b"%PDF")
+        worker = pool.idle.queue[0]
+        assert isinstance(worker.process, subprocess.Popen)
+        assert pool.render("<p>Ευρώπη</p>", SafeURLFetcher(), timeout=60).startswith(b"%PDF")
+    finally:
+        pool.close()
+        stop.set()
+        thread.join()
+
+
+def test_html_inlines_the_stylesheet_unless_asked(rcontent: Content, rendered: dict, meta: ReportMeta) -> None:
+    inline = report.build_report_html(rcontent, rendered["result"], meta, inline_assets=True)
+    linked = report.build_report_html(rcontent, rendered["result"], meta, inline_assets=False)
+    assert "<style>" in inline and 'rel="stylesheet"' not in inline
+    assert '<link rel="stylesheet" href="report.css">' in linked and "<style>" not in linked
+    assert '<meta name="author" content="Hódmezővásárhely self-assessment">' in inline
+    assert '<html lang="en">' in inline
 
 
 # --------------------------------------------------------------------------- cache key
