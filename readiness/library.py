@@ -1,6 +1,6 @@
 """The case-study library and the side-by-side comparison of a town with one case.
 
-Plain Python, no Flask. Everything shown about a case comes from its YAML file:
+Plain Python, no web framework. Everything shown about a case comes from its YAML file:
 a dimension the documents are silent on stays ``None`` ("not documented"), and
 what the nearest cases "did about" a weak dimension is their own profile note
 for that dimension, with its source quotes, never a text made up here.
