@@ -88,10 +88,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def app(database_url: str, content: Content, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(database_url: str, content: Content, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Flask]:
     # The checked content is the same for every test: load it once, not per app.
     monkeypatch.setattr("webapp.load_content", lambda directory=None: content if directory is None else load_content(directory))
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef"})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
+                      # render slots of this test only (the default is host-wide, shared with other runs)
+                      "RENDER_SLOT_DIR": str(tmp_path / "render-slots")})
     yield app
     app.extensions["readiness_db"].engine.dispose()
 
@@ -154,7 +156,11 @@ class Wizard:
     def post_step(self, step_id: str, answers: dict[str, Any], action: str = "next") -> Any:
         page = self.client.get(self.url(f"step/{step_id}"))
         assert page.status_code == 200, page.status_code
-        data: dict[str, Any] = {"csrf_token": csrf_token(page.get_data(as_text=True)), "action": action}
+        html = page.get_data(as_text=True)
+        data: dict[str, Any] = {"csrf_token": csrf_token(html), "action": action}
+        revisions = re.search(r'name="revisions" value="([^"]*)"', html)
+        if revisions:  # sent back like a browser does: lets the save detect edits made meanwhile
+            data["revisions"] = revisions.group(1)
         data.update(answers)
         return self.client.post(self.url(f"step/{step_id}"), data=data)
 

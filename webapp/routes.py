@@ -140,26 +140,37 @@ def continue_(public_id: str) -> Any:
 def step(public_id: str, step_id: str) -> Any:
     assessment = owned(public_id)
     current = step_by_id(content(), step_id) or abort(404)
-    saved = store.load_answers(db.sessions, assessment.id)
+    saved, saved_revisions = store.load_answers_and_revisions(db.sessions, assessment.id)
     shown = shown_questions(current, saved)
     form_cls = step_form_class(shown)
     if request.method == "GET":
         form = form_cls(data=form_data(shown, saved))
-        return _render_step(assessment, current, form, shown)
+        return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions))
 
     form = form_cls()
     action = request.form.get("action", "next")
+    posted_revisions = request.form.get(REVISIONS_FIELD)
     if not form.validate():  # CSRF only: fields carry no validators of their own
-        return _render_step(assessment, current, form, shown), 400
+        return _render_step(assessment, current, form, shown, posted_revisions), 400
     posted = {q.id: form[q.id].data for q in shown}
     values = read_and_check(form, shown, require=(action == "next"),
                             is_applicable=lambda q: is_visible(q, {**saved, **posted}))
     if values is None:
-        return _render_step(assessment, current, form, shown), 400
+        return _render_step(assessment, current, form, shown, posted_revisions), 400
     previous, following = neighbours(content(), step_id)
     target = {"back": previous, "next": following}.get(action)
-    store.save_answers(db.sessions, assessment.id, values,
-                       current_step=target.id if target else step_id)
+    try:
+        store.save_answers(db.sessions, assessment.id, values, current_step=target.id if target else step_id,
+                           expected_revisions=decode_revisions(posted_revisions))
+    except store.EditConflict as conflict:
+        # Someone else saved this step meanwhile: show what changed, keep what this officer typed.
+        for qid, now in conflict.changed.items():
+            now_text = f"it is now “{answer_label(qid, now)}”" if now is not None else "they cleared it"
+            form[qid].errors = [f"Someone else changed this answer while you were editing ({now_text}). "
+                                "Send the page again to keep your answer."]
+        _, now = store.load_answers_and_revisions(db.sessions, assessment.id)
+        revisions = encode_revisions(shown, now)
+        return _render_step(assessment, current, form, shown, revisions), 409
     if action == "save":
         return redirect(url_for("assess.link", public_id=public_id, saved=1))
     if target is None:
@@ -168,11 +179,31 @@ def step(public_id: str, step_id: str) -> Any:
     return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
 
 
-def _render_step(assessment: Assessment, current: Any, form: Any, shown: list) -> str:
+def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None) -> str:
     conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
     errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
     return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
-                           conditional=conditional, errors=errors, steps=all_steps(content()))
+                           conditional=conditional, errors=errors, steps=all_steps(content()), revisions=revisions)
+
+
+# The step form carries the revisions of its answers as they were when it was shown
+# ("question_id:revision,..."), so that a save can detect an edit made meanwhile by
+# someone else (store.EditConflict). Without the field (an old page), no check is made.
+REVISIONS_FIELD = "revisions"
+_REVISION_ITEM = re.compile(r"([A-Za-z0-9_.-]{1,64}):([0-9]{1,9})")
+
+
+def encode_revisions(shown: list, revisions: dict[str, int]) -> str:
+    return ",".join(f"{q.id}:{revisions.get(q.id, 0)}" for q in shown)
+
+
+def decode_revisions(raw: str | None) -> dict[str, int] | None:
+    if raw is None or len(raw) > 10_000:
+        return None
+    items = [_REVISION_ITEM.fullmatch(item) for item in raw.split(",")] if raw else []
+    if not all(items):
+        return None
+    return {m.group(1): int(m.group(2)) for m in items if m}
 
 
 @bp.get("/a/<public_id>/review")
