@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 from flask import Flask, render_template, request
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -87,6 +88,9 @@ def _register_errors(app: Flask) -> None:
             405: ("Not allowed", "This address cannot be used this way."),
         }
         title, message = messages.get(exc.code or 500, (exc.name, exc.description or ""))
+        if request.url_rule is None and exc.code == 400:
+            # e.g. a Host outside TRUSTED_HOSTS: no URLs can be built, so no page layout either
+            return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>", 400
         return render_template("error.html", code=exc.code, title=title, message=message), exc.code
 
     @app.errorhandler(RenderBusy)

@@ -63,6 +63,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
     WTF_CSRF_TIME_LIMIT = None  # a long questionnaire must not expire under the officer
+    # Flask-WTF's HTTPS check wants a same-origin Referer, which browsers never send here
+    # (Referrer-Policy: no-referrer keeps resume links private), so every form would fail
+    # behind HTTPS. The CSRF token and the SameSite=Lax session cookie do the protecting.
+    WTF_CSRF_SSL_STRICT = False
     READINESS_CONTENT_DIR = os.environ.get("READINESS_CONTENT_DIR") or None
     # Pre-render the PDF right after submission so that the download is instant.
     PRERENDER_REPORT = os.environ.get("PRERENDER_REPORT", "1") == "1"
