@@ -39,15 +39,15 @@ print(time.perf_counter() - t0)
 
 
 ALONE = """
-import ast, statistics, sys, time
+import ast, sys, time
 from weasyprint import HTML
 html = open(sys.argv[1], encoding="utf-8").read()
 options = ast.literal_eval(sys.argv[2])  # the project's PDF options
 HTML(string=html).write_pdf(**options)
-times = []
-for _ in range(int(sys.argv[3])):
-    t0 = time.perf_counter(); HTML(string=html).write_pdf(**options); times.append(time.perf_counter() - t0)
-print(statistics.median(times))
+print("ready", flush=True)
+for _ in sys.stdin:
+    t0 = time.perf_counter(); HTML(string=html).write_pdf(**options)
+    print(time.perf_counter() - t0, flush=True)
 """
 
 
@@ -92,31 +92,38 @@ def main() -> int:
     html = report.build_report_html(content, result, meta)
     HTML(string=html, base_url=report.ASSET_BASE, url_fetcher=report.SafeURLFetcher()).write_pdf(**report.PDF_OPTIONS)
 
-    project, alone = [], []
-    for _ in range(RUNS):
-        project.append(_median(lambda: report.render_pdf(content, result, meta), 1))
-        alone.append(
-            _median(
-                lambda: HTML(string=html, base_url=report.ASSET_BASE, url_fetcher=report.SafeURLFetcher()).write_pdf(
-                    **report.PDF_OPTIONS
-                ),
-                1,
-            )
-        )
-    project_s, alone_s = statistics.median(project), statistics.median(alone)
-
-    # WeasyPrint alone in a clean process, as `weasyprint OUT.html x.pdf` would run it
-    # on the HTML that `readiness report --html` writes (default fetcher, nothing to fetch).
+    # WeasyPrint alone in a clean, warm process, as `weasyprint OUT.html x.pdf` runs it
+    # on the HTML that `readiness report --html` writes. Its renders alternate with
+    # the project's, so both see the same machine load.
     html_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-report-{os.getpid()}.html"
     html_file.write_text(html, encoding="utf-8")
+    alone_proc = subprocess.Popen(
+        [sys.executable, "-c", ALONE, str(html_file), repr(report.PDF_OPTIONS)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert alone_proc.stdin is not None and alone_proc.stdout is not None
+    assert alone_proc.stdout.readline().strip() == "ready"
+
+    project, clean, alone = [], [], []
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", ALONE, str(html_file), repr(report.PDF_OPTIONS), str(RUNS)],
-            capture_output=True, text=True, check=True,
-        )
-        clean_s = float(out.stdout.strip().splitlines()[-1])
+        for _ in range(RUNS):
+            project.append(_median(lambda: report.render_pdf(content, result, meta), 1))
+            alone_proc.stdin.write("go\n")
+            alone_proc.stdin.flush()
+            clean.append(float(alone_proc.stdout.readline()))
+            alone.append(
+                _median(
+                    lambda: HTML(string=html, base_url=report.ASSET_BASE, url_fetcher=report.SafeURLFetcher()).write_pdf(
+                        **report.PDF_OPTIONS
+                    ),
+                    1,
+                )
+            )
     finally:
+        alone_proc.stdin.close()
+        alone_proc.wait()
         html_file.unlink(missing_ok=True)
+    project_s, clean_s, alone_s = statistics.median(project), statistics.median(clean), statistics.median(alone)
     html_s = _median(lambda: report.build_report_html(content, result, meta), RUNS)
 
     # The cached download: the web app computes the key and reads the stored PDF.
@@ -149,6 +156,7 @@ def main() -> int:
     worker_peak = max((m for m in (_vm_hwm_mb(pid) for pid in workers) if m is not None), default=None)
 
     ratio = project_s / clean_s
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are noisy when other work runs)")
     print(f"report benchmark: {ANSWERS.name}, {pages} pages, {len(pdf) / 1024:.0f} KiB, PDF options {report.PDF_OPTIONS}")
     print(f"  imports (WeasyPrint + readiness)     {import_s:6.3f} s")
     print(f"  first render (starts the worker)     {first_s:6.3f} s")

@@ -29,6 +29,7 @@ web app can store a rendered PDF once and serve it again without rendering.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -52,7 +53,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import chart
 from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, clean_text, is_dont_know, is_visible
-from .compare import TRAIT_PHRASES, town_traits
+from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
 from .conditions import AnswerValue, is_known
 from .content import REPO_ROOT, Content
 from .lint import SEED_DOCUMENTS
@@ -393,7 +394,7 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
     bands = chart.bands_from_levels([(lv.label, lv.min) for lv in content.levels])
     svg = chart.radar_svg(axes, bands, title="Readiness scores by dimension")  # no user text in the SVG
 
-    nearest = cases[0] if cases else None
+    nearest = dict(cases[0], summary=_first_sentences(cases[0]["summary"])) if cases else None
     return {
         "content": content,
         "result": result,
@@ -424,7 +425,21 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "chart_svg": Markup(svg),  # built from numbers and escaped titles in chart.py
         "answered": sum(d.answered for d in result.dimensions),
         "applicable": sum(d.applicable for d in result.dimensions),
+        "profile_weight": f"{PROFILE_WEIGHT * 100:.0f}",
+        "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
     }
+
+
+def _first_sentences(text: str, limit: int = 320) -> str:
+    """The first sentence(s) of a text, within ``limit`` characters where possible:
+    the executive summary must stay on one page."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    out = sentences[0]
+    for sentence in sentences[1:]:
+        if len(out) + 1 + len(sentence) > limit:
+            break
+        out += " " + sentence
+    return out
 
 
 def _horizon_id(title: str) -> str:
@@ -489,6 +504,9 @@ def render_html_to_pdf(html: str, fetcher: SafeURLFetcher | None = None) -> byte
 def _worker_main(conn: Any, out: Any = None) -> None:
     """The worker loop: one request at a time, until the pipe closes."""
     out = out or conn
+    # What the worker inherited or imported lives as long as it does: keep it out
+    # of the garbage collector's scans, which WeasyPrint's many objects make costly.
+    gc.freeze()
     while True:
         try:
             request = conn.recv()
