@@ -217,6 +217,37 @@ def test_nothing_is_fetched_for_a_normal_report(rendered: dict) -> None:
     assert all(url.startswith(report.ASSET_BASE) for url in fetcher.requested)
 
 
+def best_answers(content: Content) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for q in content.questions.values():
+        if q.type == QuestionType.number:
+            raw[q.id] = int(max(q.score_bands, key=lambda b: b.score).min) if q.score_bands else int(q.min or 1)
+        elif q.type == QuestionType.text:
+            raw[q.id] = "Notes"
+        elif q.type == QuestionType.multi:
+            raw[q.id] = [o.value for o in q.options if not o.exclusive and o.value != DONT_KNOW]
+        else:
+            raw[q.id] = max((o for o in q.options if o.value != DONT_KNOW), key=lambda o: o.score or 0).value
+    return check_answers(content.questions, raw)
+
+
+@pytest.mark.parametrize("kind", ["empty", "best"])
+def test_html_for_extreme_answer_sets(rcontent: Content, meta: ReportMeta, kind: str) -> None:
+    """No answers at all, or the best answer everywhere: the template copes with
+    no level, no findings, no data gaps and dimensions at the top level."""
+    answers = {} if kind == "empty" else best_answers(rcontent)
+    result = score_assessment(rcontent, answers, meta.town, meta.country)
+    html = report.build_report_html(rcontent, result, meta)
+    svg = html[html.index("<svg"): html.index("</svg>") + 6]
+    assert chart.axis_count(svg) == 11
+    if kind == "empty":
+        assert "Not enough questions were answered" in html
+        assert "Not answered" in html
+    else:
+        assert "Every question that applies was answered" in html
+        assert result.level is not None and result.level.label in html
+
+
 # --------------------------------------------------------------------------- the chart
 
 
