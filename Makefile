@@ -7,15 +7,22 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 SEEDS  ?= ../shared/seeds
 
-.PHONY: install db run serve test lint bench clean
+.PHONY: install messages db run serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[test]'
 	touch $(STAMP)
 
+# UI catalogs (translations/<lang>/LC_MESSAGES/messages.po) are compiled here, never committed.
 install: $(STAMP)
+	$(BIN)/readiness translations compile > /dev/null
+
+# For maintainers: collect new UI strings into the catalogs for translators.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 db: install
 	$(BIN)/flask --app webapp upgrade-db

@@ -22,11 +22,23 @@ COUNTRY_MAX = 80
 ROLE_MAX = 120
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation (extracted by pybabel); the caller translates it."""
+    return message
+
+
 class AnswerError(ValueError):
-    def __init__(self, question_id: str, message: str):
+    """A wrong answer: ``template % params`` in English; the web translates ``template``."""
+
+    def __init__(self, question_id: str, template: str, **params: object):
         self.question_id = question_id
-        self.message = message
-        super().__init__(f"{question_id}: {message}")
+        self.template = template
+        self.params = params
+        super().__init__(f"{question_id}: {self.message}")
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params
 
 
 def clean_text(value: str) -> str:
@@ -49,37 +61,37 @@ def normalise_answer(q: Question, raw: Any) -> AnswerValue:
         values = [str(v) for v in values]
         unknown = [v for v in values if q.option(v) is None]
         if unknown:
-            raise AnswerError(q.id, f"{', '.join(unknown)!s} is not one of the choices")
+            raise AnswerError(q.id, N_("%(values)s is not one of the choices."), values=", ".join(unknown))
         exclusive = [v for v in values if q.option(v).exclusive]  # type: ignore[union-attr]
         if exclusive and len(values) > 1:
             label = q.option(exclusive[0]).label  # type: ignore[union-attr]
-            raise AnswerError(q.id, f"“{label}” cannot be combined with other choices")
+            raise AnswerError(q.id, N_("“%(label)s” cannot be combined with other choices."), label=label)
         # Keep the bank's order, without duplicates, so equal answers compare equal.
         return [o.value for o in q.options if o.value in values]
     if t in (QuestionType.single, QuestionType.scale, QuestionType.yesno):
         if isinstance(raw, bool) and t == QuestionType.yesno:
             raw = "yes" if raw else "no"
         if isinstance(raw, list) or q.option(str(raw)) is None:
-            raise AnswerError(q.id, "choose one of the options")
+            raise AnswerError(q.id, N_("Choose one of the options."))
         return str(raw)
     if t == QuestionType.number:
         if isinstance(raw, bool):
-            raise AnswerError(q.id, "enter a number")
+            raise AnswerError(q.id, N_("Enter a number."))
         try:
             number = float(str(raw).strip().replace(",", "."))
         except ValueError as exc:
-            raise AnswerError(q.id, "enter a number") from exc
+            raise AnswerError(q.id, N_("Enter a number.")) from exc
         if not math.isfinite(number):
-            raise AnswerError(q.id, "enter a number")
+            raise AnswerError(q.id, N_("Enter a number."))
         if q.min is not None and number < q.min:
-            raise AnswerError(q.id, f"enter a number of at least {_fmt(q.min)}")
+            raise AnswerError(q.id, N_("Enter a number of at least %(min)s."), min=_fmt(q.min))
         if q.max is not None and number > q.max:
-            raise AnswerError(q.id, f"enter a number of at most {_fmt(q.max)}")
+            raise AnswerError(q.id, N_("Enter a number of at most %(max)s."), max=_fmt(q.max))
         return int(number) if number.is_integer() else number
     text = clean_text(str(raw))
     limit = min(q.max_length, MAX_TEXT)
     if len(text) > limit:
-        raise AnswerError(q.id, f"use at most {limit} characters (you wrote {len(text)})")
+        raise AnswerError(q.id, N_("Use at most %(limit)s characters (you wrote %(length)s)."), limit=limit, length=len(text))
     return text or None
 
 
@@ -106,7 +118,7 @@ def check_answers(
     for qid, raw in answers.items():
         q = questions.get(str(qid))
         if q is None:
-            raise AnswerError(str(qid), "no such question in the question bank")
+            raise AnswerError(str(qid), N_("No such question in the question bank."))
         value = normalise_answer(q, raw)
         if value is not None:
             out[q.id] = value

@@ -16,7 +16,7 @@ import yaml
 
 from .answers import TOWN_NAME_MAX, AnswerError, check_answers
 from .content import Content, ContentError, load_content
-from .i18n import LANGUAGES, SECTIONS, mark_current, scaffold, translation_path, translation_status
+from .i18n import LANGUAGES, SECTIONS, compile_catalogs, mark_current, scaffold, translation_path, translation_status
 from .lint import lint
 from .models import Question
 from .scoring import score_assessment
@@ -178,6 +178,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_translations(args: argparse.Namespace) -> int:
     """status: per-language counts; scaffold: add missing entries as drafts; mark: declare entries current."""
     content = load_content(args.content)
+    if args.action == "compile":
+        _print_json({"compiled": [str(p) for p in compile_catalogs(content.root)]})
+        return 0
     if args.action == "status":
         langs = [args.lang] if args.lang else sorted(content.translations)
         out = {}
@@ -224,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers")
     p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
     p.set_defaults(func=cmd_score)
-    p = sub.add_parser("translations", help="translation status, scaffold drafts, mark entries as current")
-    p.add_argument("action", choices=["status", "scaffold", "mark"])
+    p = sub.add_parser("translations", help="content translations: status, scaffold, mark; compile UI catalogs")
+    p.add_argument("action", choices=["status", "scaffold", "mark", "compile"])
     p.add_argument("--lang", help="language code, e.g. pt or it")
     p.add_argument("--all", action="store_true", help="with mark: every entry of the file")
     p.add_argument("ids", nargs="*", help="with mark: entries such as questions.strategy_plan")

@@ -331,3 +331,28 @@ def iter_languages(root: Path) -> Iterator[str]:
     base = root / TRANSLATIONS_DIR
     for path in sorted(base.glob(f"*/{FILE_NAME}")) if base.exists() else []:
         yield path.parent.name
+
+
+# --------------------------------------------------------------------------- UI catalogs
+
+
+def compile_catalogs(root: Path) -> list[Path]:
+    """Compile translations/<lang>/LC_MESSAGES/messages.po into .mo where the .mo is older.
+
+    The .mo files are build products (not committed): `make` and the test
+    suite call this, so a fresh clone always serves current strings.
+    """
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - only needed when building
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
+    written = []
+    for po in sorted((root / TRANSLATIONS_DIR).glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+        written.append(mo)
+    return written

@@ -67,8 +67,8 @@ def test_score_json(answers_file: Path):
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ('{"town": "X", "answers": {"nope": "a"}}', "question 'nope': no such question"),
-        ('{"town": "X", "answers": {"population_band": "huge"}}', "question 'population_band': choose one of the options"),
+        ('{"town": "X", "answers": {"nope": "a"}}', "question 'nope': No such question"),
+        ('{"town": "X", "answers": {"population_band": "huge"}}', "question 'population_band': Choose one of the options"),
         ('{"town": "X", "answers": [1, 2]}', "must be a mapping"),
         ("town: [unclosed", "not valid YAML or JSON"),
         ('{"answers": {}}', "'town' must be"),

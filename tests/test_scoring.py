@@ -79,11 +79,11 @@ def test_conditions_all_any_not_and_unknown_answers():
 def test_normalise_answer_messages():
     q = _q()
     assert normalise_answer(q, "b") == "b"
-    with pytest.raises(AnswerError, match="choose one of the options"):
+    with pytest.raises(AnswerError, match="Choose one of the options"):
         normalise_answer(q, "c")
     n = _q(type="number", options=[], min=0, max=7, score_bands=[{"min": 0, "score": 0}, {"min": 5, "score": 100}])
     assert normalise_answer(n, " 3,0 ") == 3
-    for bad, message in (("lots", "enter a number"), ("9", "at most 7"), ("-1", "at least 0"), ("nan", "enter a number")):
+    for bad, message in (("lots", "Enter a number"), ("9", "at most 7"), ("-1", "at least 0"), ("nan", "Enter a number")):
         with pytest.raises(AnswerError, match=message):
             normalise_answer(n, bad)
     t = _q(type="text", options=[], max_length=10)
@@ -163,5 +163,5 @@ def test_thin_case_does_not_outrank_by_chance():
 
 
 def test_check_answers_rejects_unknown_ids(content):
-    with pytest.raises(AnswerError, match="no such question"):
+    with pytest.raises(AnswerError, match="No such question"):
         check_answers(content.questions, {"nope": 1})

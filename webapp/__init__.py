@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 from flask import Flask, render_template, request
+from flask_babel import gettext
 from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -14,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from readiness.content import REPO_ROOT, load_content
 from readiness.report import RenderTimeout
 
-from . import cases, group, report_service, routes, workspaces
+from . import cases, group, language, report_service, routes, workspaces
 from .config import Config, check_config
 from .db import upgrade_database
 from .extensions import csrf, db
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["readiness_content"] = load_content(app.config.get("READINESS_CONTENT_DIR"))
     db.init_app(app)
     csrf.init_app(app)
+    language.init_app(app)  # Flask-Babel, the language picker, content in the officer's language
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(cases.bp)  # case-study library, side-by-side comparison
@@ -73,19 +75,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
-        return render_template("error.html", code=400, title="This page has expired",
-                               message="For your security the form could not be accepted. Your saved answers are safe: "
-                               "go back, reload the page and send it again."), 400
+        return render_template("error.html", code=400, title=gettext("This page has expired"),
+                               message=gettext("For your security the form could not be accepted. Your saved answers "
+                                               "are safe: go back, reload the page and send it again.")), 400
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
         messages = {
-            404: ("Page not found", "This page does not exist, or your link does not give access to it. "
-                  "If you have a resume link, open it again."),
-            413: ("Too much data", "What you sent is larger than this form accepts. Nothing was saved."),
-            429: ("Too many attempts", "Too many links that do not work were opened from here. Wait a few minutes, "
-                  "then open your resume link again, exactly as you received it."),
-            405: ("Not allowed", "This address cannot be used this way."),
+            404: (gettext("Page not found"), gettext("This page does not exist, or your link does not give access to "
+                                                     "it. If you have a resume link, open it again.")),
+            413: (gettext("Too much data"), gettext("What you sent is larger than this form accepts. Nothing was saved.")),
+            429: (gettext("Too many attempts"), gettext("Too many links that do not work were opened from here. Wait a "
+                  "few minutes, then open your resume link again, exactly as you received it.")),
+            405: (gettext("Not allowed"), gettext("This address cannot be used this way.")),
         }
         title, message = messages.get(exc.code or 500, (exc.name, exc.description or ""))
         if request.url_rule is None and exc.code == 400:
@@ -98,17 +100,17 @@ def _register_errors(app: Flask) -> None:
     def _busy(exc: Exception):  # type: ignore[no-untyped-def]
         # Reports render a few at a time so that the wizard stays fast for everyone.
         response = app.make_response((render_template(
-            "error.html", code=503, title="The report is being prepared for others",
-            message="Many reports are being prepared right now. Your answers are saved: "
-            "try the download again in a minute."), 503))
+            "error.html", code=503, title=gettext("The report is being prepared for others"),
+            message=gettext("Many reports are being prepared right now. Your answers are saved: "
+                            "try the download again in a minute.")), 503))
         response.headers["Retry-After"] = "60"
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error")
-        return render_template("error.html", code=500, title="Something went wrong",
-                               message="The error has been logged. Your saved answers are safe."), 500
+        return render_template("error.html", code=500, title=gettext("Something went wrong"),
+                               message=gettext("The error has been logged. Your saved answers are safe.")), 500
 
 
 def _register_commands(app: Flask) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -19,7 +21,7 @@ from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError,
 from readiness.conditions import AnswerValue
 from readiness.models import Question, QuestionType
 
-from .countries import COUNTRIES
+from .countries import COUNTRIES, country_choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -100,46 +102,49 @@ def read_and_check(
         try:
             value = normalise_answer(q, raw)
         except AnswerError as exc:
-            field.errors = [_sentence(exc.message)]
+            field.errors = [gettext(exc.template, **exc.params)]
             ok = False
             continue
         if value is None and require and q.required:
-            field.errors = ["Answer this question to continue (or choose “Don't know” where offered)."
-                            if q.dont_know else "Answer this question to continue."]
+            field.errors = [gettext("Answer this question to continue (or choose “Don't know” where offered).")
+                            if q.dont_know else gettext("Answer this question to continue.")]
             ok = False
             continue
         values[q.id] = value
     return values if ok else None
 
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
-
-
 class StartForm(FlaskForm):
     town = StringField(
-        "Name of the town or municipality",
-        validators=[InputRequired("Enter the name of the town."), Length(max=TOWN_NAME_MAX)],
+        _l("Name of the town or municipality"),
+        validators=[InputRequired(_l("Enter the name of the town.")),
+                    Length(max=TOWN_NAME_MAX, message=_l("Use at most %(max)d characters."))],
         filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
         render_kw={"autocomplete": "address-level2", "maxlength": TOWN_NAME_MAX},
     )
     country = SelectField(
-        "Country",
-        choices=[SelectChoice("", "Choose a country")] + [SelectChoice(c, c) for c in COUNTRIES],
-        validators=[InputRequired("Choose the country."), Length(max=COUNTRY_MAX)],
+        _l("Country"),
+        validators=[InputRequired(_l("Choose the country.")), Length(max=COUNTRY_MAX)],
         validate_choice=False,  # validate_country gives the message
     )
     contact_role = StringField(
-        "Your role (optional)",
-        description="For example “Culture officer” or “Head of economic development”. It appears on the report.",
-        validators=[Length(max=ROLE_MAX)],
+        _l("Your role (optional)"),
+        description=_l("For example “Culture officer” or “Head of economic development”. It appears on the report."),
+        validators=[Length(max=ROLE_MAX, message=_l("Use at most %(max)d characters."))],
         filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
         render_kw={"maxlength": ROLE_MAX, "autocomplete": "organization-title"},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Stored in English (the report and the case studies use English names); shown in the officer's language.
+        self.country.choices = [SelectChoice("", gettext("Choose a country"))] + [
+            SelectChoice(name, label) for name, label in country_choices(str(get_locale() or "en"))
+        ]
+
     def validate_country(self, field: Field) -> None:
         if field.data and field.data not in COUNTRIES:
-            raise ValidationError("Choose the country from the list.")
+            raise ValidationError(gettext("Choose the country from the list."))
 
 
 def start_form_class(population_question: Question) -> type[StartForm]:

@@ -19,12 +19,14 @@ from .render_slots import render_slot
 from .extensions import db
 from .models import Assessment
 
-def content() -> Content:
-    return current_app.extensions["readiness_content"]
+def content(assessment: Assessment | None = None) -> Content:
+    """The content in the assessment's language (its report too)."""
+    base: Content = current_app.extensions["readiness_content"]
+    return base.for_language(assessment.language) if assessment is not None else base
 
 def result_for(assessment: Assessment) -> AssessmentResult:
     answers = store.load_answers(db.sessions, assessment.id)
-    return score_assessment(content(), answers, assessment.town, assessment.country)
+    return score_assessment(content(assessment), answers, assessment.town, assessment.country)
 
 def meta_for(assessment: Assessment) -> ReportMeta:
     created = (assessment.submitted_at or assessment.updated_at or dt.datetime.now(dt.timezone.utc)).date()
@@ -40,16 +42,16 @@ def meta_for(assessment: Assessment) -> ReportMeta:
 def report_pdf(assessment: Assessment) -> bytes:
     """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
     result, meta = result_for(assessment), meta_for(assessment)
-    key = report_cache_key(content(), result, meta)
+    key = report_cache_key(content(assessment), result, meta)
     pdf = store.cached_report(db.sessions, assessment.id, key)
     if pdf is None:
         config = current_app.config
         with render_slot(config["RENDER_SLOT_DIR"], config["MAX_CONCURRENT_RENDERS"]):
-            pdf = render_pdf(content(), result, meta)
+            pdf = render_pdf(content(assessment), result, meta)
         store.store_report(db.sessions, assessment.id, key, pdf)
     return pdf
 
 
 def results_view(assessment: Assessment) -> dict:
     """The view model of the results page: the same one the PDF report is built from."""
-    return report_context(content(), result_for(assessment), meta_for(assessment))
+    return report_context(content(assessment), result_for(assessment), meta_for(assessment))

@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
@@ -16,6 +16,7 @@ from . import report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
 from .models import Assessment
+from .locale_select import current_language, localized_content
 from .throttle import Throttle
 from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
 
@@ -26,7 +27,8 @@ MAX_GRANTS = 20
 
 
 def content() -> Content:
-    return current_app.extensions["readiness_content"]
+    """The content in the language of this request (ids, scores and rules are the same in all)."""
+    return localized_content()
 
 
 def _link_tag(token_hash: str) -> str:
@@ -50,6 +52,7 @@ def owned(public_id: str) -> Assessment:
     assessment = store.by_public_id(db.sessions, public_id)
     if assessment is None or not secrets.compare_digest(tag, _link_tag(assessment.token_hash)):
         abort(404)  # unknown, or its link was revoked since this browser opened it
+    g.assessment_language = assessment.language  # pages of an assessment speak its language
     return assessment
 
 
@@ -80,7 +83,8 @@ def start() -> Any:
         values = read_and_check(form, [population], require=True, is_applicable=lambda q: True)
         if values is not None:
             details = store.TownDetails(form.town.data, form.country.data, form.contact_role.data or "")
-            assessment, token = store.create_assessment(db.sessions, details, content().version, values)
+            assessment, token = store.create_assessment(db.sessions, details, content().version, values,
+                                                        language=current_language())
             grant(assessment)
             session["new_link"] = {"id": assessment.public_id, "token": token}
             return redirect(url_for("assess.link", public_id=assessment.public_id))

@@ -1,9 +1,11 @@
-"""The wizard's steps: the town profile, then one step per dimension (no Flask)."""
+"""The wizard's steps: the town profile, then one step per dimension."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Mapping
+
+from flask_babel import gettext
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue, leaves
@@ -28,7 +30,8 @@ class Step:
 
 
 def all_steps(content: Content) -> list[Step]:
-    groups = [(PROFILE_STEP, "Town profile", "A few facts about the town, used to compare it with the case studies.",
+    groups = [(PROFILE_STEP, gettext("Town profile"),
+               gettext("A few facts about the town, used to compare it with the case studies."),
                list(content.bank.profile))]
     groups += [(d.id, d.title, d.summary, list(d.questions)) for d in content.dimensions]
     return [Step(sid, title, summary, qs, i + 1, len(groups)) for i, (sid, title, summary, qs) in enumerate(groups)]
@@ -65,5 +68,6 @@ def condition_in_words(q: Question, content: Content) -> str:
         target = content.questions[leafs[0].answer]
         values = leafs[0].value if isinstance(leafs[0].value, list) else [leafs[0].value]
         labels = [f"“{o.label}”" for o in target.options if o.value in values]
-        return f"Answer only if you chose {' or '.join(labels)} for “{target.text}”"
-    return "Answer only if it applies, given your answers above"
+        return gettext("Answer only if you chose %(choices)s for “%(question)s”",
+                       choices=gettext(" or ").join(labels), question=target.text)
+    return gettext("Answer only if it applies, given your answers above")

@@ -39,7 +39,8 @@ class TownDetails:
 
 
 def create_assessment(
-    sessions: Sessions, details: TownDetails, content_version: str, first_answers: Mapping[str, AnswerValue]
+    sessions: Sessions, details: TownDetails, content_version: str, first_answers: Mapping[str, AnswerValue],
+    language: str = "en",
 ) -> tuple[Assessment, str]:
     """Create an assessment; return it with the raw resume token (shown once)."""
     token = new_token()
@@ -51,6 +52,7 @@ def create_assessment(
         contact_role=details.contact_role,
         content_version=content_version,
         current_step="profile",
+        language=language,
     )
     with sessions.begin() as session:
         session.add(assessment)
@@ -184,3 +186,10 @@ def store_report(sessions: Sessions, assessment_id: int, key: str, pdf: bytes) -
     with sessions.begin() as session:
         session.execute(delete(ReportCache).where(ReportCache.assessment_id == assessment_id))
         session.add(ReportCache(assessment_id=assessment_id, cache_key=key, pdf=pdf))
+
+
+def set_language(sessions: Sessions, assessment_id: int, language: str) -> None:
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        a.language = language

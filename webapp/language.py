@@ -1,0 +1,57 @@
+"""The language picker (every page) and Flask-Babel's set-up.
+
+UI strings go through Flask-Babel (catalogs in translations/<lang>/LC_MESSAGES,
+compiled by `make`); the content's wording comes from Content.for_language.
+The choice is remembered in the browser and, on an assessment's page, for the
+assessment (and so for its report).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, redirect, request, session
+from flask_babel import Babel
+from werkzeug.exceptions import NotFound
+
+from readiness.content import REPO_ROOT
+
+from . import store
+from .extensions import db
+from .locale_select import SESSION_KEY, current_language, offered_languages
+from .routes import owned
+
+bp = Blueprint("language", __name__)
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=current_language,
+                   default_translation_directories=str(REPO_ROOT / "translations"))
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _languages() -> dict:
+        return {"languages": offered_languages(), "current_language": current_language()}
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@bp.post("/language")
+def choose() -> object:
+    lang = request.form.get("language", "")
+    if lang not in offered_languages():
+        abort(400)
+    session[SESSION_KEY] = lang
+    target = safe_next(request.form.get("next"))
+    parts = target.split("/")
+    # On an assessment's page, the choice is remembered for the assessment (and its report).
+    if len(parts) > 2 and parts[1] == "a":
+        try:
+            store.set_language(db.sessions, owned(parts[2]).id, lang)
+        except NotFound:
+            pass  # not this browser's assessment: the choice stays with the browser only
+    return redirect(target)
