@@ -13,7 +13,9 @@ killed and ``RenderTimeout`` is raised, which the web app turns into an error
 page. The next render starts a fresh worker. Where the process has a single
 thread (CLI, tests, benchmarks) the worker is forked, so it inherits the
 already imported WeasyPrint; in a threaded server it is a fresh interpreter
-that imports WeasyPrint once and then stays warm.
+that imports WeasyPrint once and then stays warm. A worker left without work
+for ``RENDER_IDLE`` seconds exits, so that idle web processes do not each keep
+~140 MB; the next render starts another.
 
 Safety: every ``HTML()`` gets ``SafeURLFetcher``, which serves only files from
 the report's own asset folder and refuses everything else (no ``file:``
@@ -67,6 +69,8 @@ ASSET_BASE = REPORT_DIR.as_uri() + "/"
 RENDER_TIMEOUT = float(os.environ.get("READINESS_RENDER_TIMEOUT", "60"))
 # Worker processes rendering at the same time (each holds ~100 MB when warm).
 RENDER_WORKERS = max(1, int(os.environ.get("READINESS_RENDER_WORKERS", "1")))
+# Seconds an idle worker waits for work before it exits (0: never); ~140 MB each.
+RENDER_IDLE = float(os.environ.get("READINESS_RENDER_IDLE", "600"))
 # Options of WeasyPrint's write_pdf: a tagged PDF (PDF/UA-1) for screen readers.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
 
@@ -273,7 +277,7 @@ def _dimension_view(number: int, d: DimensionResult, findings: list[dict], conte
             {
                 "question": dr.question.text,
                 "answer": answer_text(dr.question, dr.value),
-                "effect": f"{dr.effect:+.0f}" if abs(dr.effect) >= 0.5 else "0",
+                "effect": f"{dr.effect:+.0f}".replace("-", "\u2212") if abs(dr.effect) >= 0.5 else "0",
                 "direction": "raises" if dr.effect > 0 else ("lowers" if dr.effect < 0 else "neutral"),
             }
             for dr in d.drivers
@@ -509,6 +513,8 @@ def _worker_main(conn: Any, out: Any = None) -> None:
     gc.freeze()
     while True:
         try:
+            if RENDER_IDLE > 0 and not conn.poll(RENDER_IDLE):
+                return  # idle too long: give the memory back; the pool starts a new one when needed
             request = conn.recv()
         except (EOFError, OSError):
             return
@@ -571,6 +577,11 @@ class _Worker:
             self.process = proc
             self.pid = proc.pid
 
+    def alive(self) -> bool:
+        if isinstance(self.process, subprocess.Popen):
+            return self.process.poll() is None
+        return self.process.is_alive()
+
     def render(self, request: tuple, timeout: float) -> tuple:
         self.out.send(request)
         if not self.conn.poll(max(0.0, timeout)):
@@ -603,10 +614,14 @@ class _RendererPool:
         self.lock = threading.Lock()
 
     def _acquire(self, deadline: float) -> _Worker:
-        try:
-            return self.idle.get_nowait()
-        except queue.Empty:
-            pass
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.alive():
+                return worker
+            self._discard(worker)  # it exited after RENDER_IDLE seconds without work
         with self.lock:
             if self.live < self.size:
                 self.live += 1
@@ -616,9 +631,13 @@ class _RendererPool:
                     self.live -= 1
                     raise
         try:
-            return self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise RenderTimeout("every report renderer is busy; try again in a minute") from None
+        if worker.alive():
+            return worker
+        self._discard(worker)
+        return self._acquire(deadline)
 
     def _discard(self, worker: _Worker) -> None:
         worker.stop()

@@ -355,6 +355,20 @@ def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
     assert pdf.startswith(b"%PDF")
 
 
+def test_idle_worker_exits_and_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report, "RENDER_IDLE", 0.3)  # the forked worker inherits it
+    pool = report._RendererPool(1)
+    try:
+        assert pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30).startswith(b"%PDF")
+        worker = pool.idle.queue[0]
+        worker.process.join(timeout=10)
+        assert not worker.alive()
+        assert pool.render("<p>Ευρώπη</p>", SafeURLFetcher(), timeout=30).startswith(b"%PDF")
+        assert pool.idle.queue[0] is not worker and pool.live == 1
+    finally:
+        pool.close()
+
+
 def test_threaded_parent_gets_a_fresh_interpreter_worker() -> None:
     """In a threaded server the worker is not forked: a new interpreter, warm after."""
     stop = threading.Event()
