@@ -26,11 +26,12 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from .i18n import REPO_ROOT as I18N_REPO_ROOT
 from .i18n import ContentTranslation, TranslationError, iter_languages, load_translation, localize
 from .lint import structural_problems
 from .models import Bank, CaseStudy, Dimension, Level, Question, Rule
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = I18N_REPO_ROOT  # one definition, in i18n (imported by this module)
 LINE_KEY = "__line__"
 
 

@@ -16,18 +16,22 @@ reports the translation as stale; an entry with ``en_hash: null`` is a draft
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 import yaml
+from babel import support
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 if TYPE_CHECKING:
     from .content import Content
 
 LANGUAGES: dict[str, str] = {"en": "English", "pt": "Português", "it": "Italiano"}
+REPO_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS_DIR = "translations"
 FILE_NAME = "content.yaml"
 
@@ -356,3 +360,25 @@ def compile_catalogs(root: Path) -> list[Path]:
             write_mo(f, catalog)
         written.append(mo)
     return written
+
+
+@lru_cache(maxsize=8)
+def ui_translations(lang: str, root: Path | None = None) -> support.NullTranslations:
+    """The UI catalog of ``lang`` for code outside Flask (the report, the CLI).
+
+    Read straight from the .po file, so the core needs no build step; the web
+    app's Flask-Babel reads the same catalogs compiled to .mo by `make`.
+    Unknown languages and English get the identity translation.
+    """
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - only needed when a language is used
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
+    po = (root or REPO_ROOT) / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == "en" or not po.exists():
+        return support.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return support.Translations(buffer)

@@ -43,6 +43,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, clean_text,
 from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
 from .conditions import AnswerValue, is_known
 from .content import REPO_ROOT, Content
+from .i18n import ui_translations
 from .lint import SEED_DOCUMENTS
 from .models import HORIZONS, CaseStudy, Question, QuestionType
 from .scoring import AssessmentResult, DimensionResult, Finding
@@ -145,13 +147,19 @@ class ReportMeta:
         return cls(town=town, country=country, assessment_id="cli", created=dt.date.today())
 
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(REPORT_DIR),
-    autoescape=True,  # everything typed by a user is escaped, always
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+@lru_cache(maxsize=8)
+def _environment(language: str) -> jinja2.Environment:
+    """One template environment per language: its gettext is the report's catalog."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPORT_DIR),
+        autoescape=True,  # everything typed by a user is escaped, always
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(ui_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 # --------------------------------------------------------------------------- view model
@@ -456,7 +464,7 @@ def build_report_html(content: Content, result: AssessmentResult, meta: ReportMe
     linked and loaded through the fetcher from the report folder."""
     css = Markup((REPORT_DIR / "report.css").read_text(encoding="utf-8")) if inline_assets else None
     ctx = report_context(content, result, meta)
-    return _env.get_template("report.html").render(**ctx, css=css)
+    return _environment(meta.language).get_template("report.html").render(**ctx, css=css)
 
 
 # --------------------------------------------------------------------------- caching
