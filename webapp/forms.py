@@ -14,7 +14,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError, clean_text, normalise_answer
@@ -117,7 +117,8 @@ def read_and_check(
 class StartForm(FlaskForm):
     town = StringField(
         _l("Name of the town or municipality"),
-        validators=[InputRequired(_l("Enter the name of the town.")),
+        # DataRequired checks what is left after the filter: a name of spaces or control characters is none
+        validators=[DataRequired(_l("Enter the name of the town.")),
                     Length(max=TOWN_NAME_MAX, message=_l("Use at most %(max)d characters."))],
         filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
         render_kw={"autocomplete": "address-level2", "maxlength": TOWN_NAME_MAX},

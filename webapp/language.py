@@ -37,6 +37,10 @@ def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    # Browsers drop tabs and newlines from a Location ("/\t/evil.example" is "//evil.example"),
+    # and a newline cannot be put in a header at all (it was a 500): no control characters.
+    if any(ch < " " or ch == "\x7f" for ch in target):
+        return "/"
     return target
 
 
