@@ -15,6 +15,7 @@ import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from .answers import N_
 from .conditions import AnswerValue
 from .models import Dimension, Question
 from .scoring import AssessmentResult, question_score, score_assessment
@@ -22,12 +23,13 @@ from .scoring import AssessmentResult, question_score, score_assessment
 if TYPE_CHECKING:
     from .content import Content
 
-# The regional stakeholder group of the source documents.
+# The regional stakeholder group of the source documents (English labels, marked for
+# translation: the web translates them where it shows them).
 ROLES: dict[str, str] = {
-    "government": "Local or regional government",
-    "business": "Business",
-    "education": "Education and research",
-    "civil_society": "Civil society",
+    "government": N_("Local or regional government"),
+    "business": N_("Business"),
+    "education": N_("Education and research"),
+    "civil_society": N_("Civil society"),
 }
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from .answers import N_
 from .compare import STRONG, SimilarCase, compare_case, town_traits
 from .models import CaseStudy, Dimension, ProfileJudgement
 
@@ -19,12 +20,13 @@ if TYPE_CHECKING:
     from .content import Content
     from .scoring import AssessmentResult
 
+# Labels in English, marked for translation: the web translates them where it shows them.
 CASE_TYPES: dict[str, str] = {
-    "hub": "Creative hub",
-    "network": "Network",
-    "district": "Creative district",
-    "project": "Project",
-    "organisation": "Organisation",
+    "hub": N_("Creative hub"),
+    "network": N_("Network"),
+    "district": N_("Creative district"),
+    "project": N_("Project"),
+    "organisation": N_("Organisation"),
 }
 # A town's dimension below this score is "weak": below the Established level.
 WEAK = STRONG

@@ -14,18 +14,24 @@ import math
 from typing import TYPE_CHECKING, Sequence
 from xml.sax.saxutils import quoteattr
 
+from .answers import N_
+
 if TYPE_CHECKING:
     from .library import DimensionPair
     from .models import Level
 
 CASE_COLOUR = "#9a4a12"  # a dark orange, distinct from the town's blue; shapes differ too
+# The chart's title (``% {"case": name}``); the web passes it translated as ``title``.
+TITLE = N_("Your town's scores (filled) and the documented profile of %(case)s (dashed)")
 
 
 def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def overlay_svg(rows: "Sequence[DimensionPair]", levels: "Sequence[Level]", case_name: str) -> str | None:
+def overlay_svg(
+    rows: "Sequence[DimensionPair]", levels: "Sequence[Level]", case_name: str, title: str | None = None
+) -> str | None:
     try:
         from . import chart
     except ImportError:  # the report's chart module is not there: the table says it all
@@ -35,7 +41,7 @@ def overlay_svg(rows: "Sequence[DimensionPair]", levels: "Sequence[Level]", case
         return None
     axes = [chart.Axis(i + 1, r.dimension.title, r.town) for i, r in enumerate(rows)]
     bands = chart.bands_from_levels([(lv.label, lv.min) for lv in levels])
-    svg = chart.radar_svg(axes, bands, title=f"Your town's scores (filled) and the documented profile of {case_name} (dashed)")
+    svg = chart.radar_svg(axes, bands, title=title if title is not None else TITLE % {"case": case_name})
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 
-from readiness import library
+from readiness import library, overlay
 from readiness.lint import SEED_DOCUMENTS
-from readiness.overlay import overlay_svg
 from readiness.scoring import level_for
 
 from . import report_service
-from .countries import COUNTRIES
+from .countries import COUNTRIES, country_label
+from .locale_select import base_content, current_language
 from .routes import content, owned
 
 bp = Blueprint("cases", __name__)
@@ -27,20 +29,37 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _types() -> dict[str, str]:
+    return {k: gettext(v) for k, v in library.CASE_TYPES.items()}
+
+
 @bp.get("/cases")
 def index() -> str:
-    options = library.filter_options(content(), COUNTRIES)
+    # Filtering reads the English content (country names are matched in English, and the
+    # filter values stay the same in every language); the page shows the localized wording.
+    base, local = base_content(), content()
+    options = library.filter_options(base, COUNTRIES)
     filters = library.read_filters(request.args, options)
-    return render_template("cases/index.html", cases=library.filter_cases(content(), filters), options=options,
-                           filters=filters, total=len(content().cases), types=library.CASE_TYPES,
-                           strong=library.strong_dimensions, dims=content().dimension_by_id)
+    shown = [local.case_by_id[c.id] for c in library.filter_cases(base, filters)]
+    types = _types()
+    lang = current_language()
+    options = dataclasses.replace(
+        options,
+        types=[(value, types[value]) for value, _ in options.types],
+        countries=sorted(options.countries, key=lambda name: country_label(name, lang).casefold()),
+        dimensions=[(d, local.dimension_by_id[d].title) for d, _ in options.dimensions],
+    )
+    return render_template("cases/index.html", cases=shown, options=options,
+                           filters=filters, total=len(local.cases), types=types,
+                           strong=lambda c: [local.dimension_by_id[d].title for d in library.strong_dimensions(c)],
+                           country_name=lambda name: country_label(name, lang))
 
 
 @bp.get("/cases/<case_id>")
 def case(case_id: str) -> str:
     found = content().case_by_id.get(case_id) or abort(404)
     return render_template("cases/case.html", case=found, profile=library.case_profile(content(), found),
-                           documents=SEED_DOCUMENTS, types=library.CASE_TYPES, level_of=_level_of,
+                           documents=SEED_DOCUMENTS, types=_types(), level_of=_level_of,
                            population=content().questions["population_band"])
 
 
@@ -51,7 +70,8 @@ def compare(public_id: str, case_id: str) -> Any:
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))
     side = library.side_by_side(content(), report_service.result_for(assessment), found)
-    chart = overlay_svg(side.rows, content().levels, found.name)  # built from numbers and escaped content text
+    # built from numbers and escaped content text
+    chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name))
     return render_template("cases/compare.html", assessment=assessment, side=side, documents=SEED_DOCUMENTS,
                            chart=Markup(chart) if chart else None, level_of=_level_of)
 

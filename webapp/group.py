@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from readiness import group as group_core
 from readiness.answers import is_visible
@@ -33,15 +35,22 @@ CONTRIBUTING = "contributing"  # session: contribution public ids of this browse
 MAX_GRANTS = 20
 
 
+def roles() -> dict[str, str]:
+    """The stakeholder roles, in the language of this request."""
+    return {k: gettext(v) for k, v in group_core.ROLES.items()}
+
+
 class JoinForm(FlaskForm):
-    role = SelectField("Which group do you speak for?", choices=[SelectChoice("", "Choose a group")] + [SelectChoice(k, v) for k, v in group_core.ROLES.items()],
-                       validators=[InputRequired("Choose the group you speak for.")], validate_choice=False)
+    role = SelectField(_l("Which group do you speak for?"),
+                       validators=[InputRequired(_l("Choose the group you speak for."))], validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice("", gettext("Choose a group"))] + [SelectChoice(k, v) for k, v in roles().items()]
 
     def validate_role(self, field: Any) -> None:
-        from wtforms.validators import ValidationError
-
         if field.data not in group_core.ROLES:
-            raise ValidationError("Choose the group you speak for.")
+            raise ValidationError(gettext("Choose the group you speak for."))
 
 
 def _remember(key: str, public_id: str) -> None:
@@ -90,7 +99,7 @@ def owner(public_id: str) -> str:
     assessment = owned(public_id)
     new = session.pop("new_invitation", None) or {}
     link = resume_url(new["token"]).replace("/r/", "/i/", 1) if new.get("id") == public_id else None
-    return render_template("group/owner.html", assessment=assessment, link=link, roles=group_core.ROLES,
+    return render_template("group/owner.html", assessment=assessment, link=link, roles=roles(),
                            invitations=gstore.invitations(db.sessions, assessment.id),
                            group=_group_view(assessment), label=answer_label, show_views=True)
 
@@ -162,7 +171,7 @@ def step(contribution_id: str, step_id: str) -> Any:
                 return redirect(url_for("group.step", contribution_id=contribution_id, step_id=steps[i].id))
             return redirect(url_for("group.mine", contribution_id=contribution_id))
     return render_template("group/step.html", contribution=c, step=current, steps=steps, form=form, questions=shown,
-                           roles=group_core.ROLES), 400 if request.method == "POST" else 200
+                           roles=roles()), 400 if request.method == "POST" else 200
 
 
 @bp.get("/c/<contribution_id>")
@@ -170,6 +179,6 @@ def mine(contribution_id: str) -> str:
     c = contributing(contribution_id)
     assessment = gstore.assessment_of(db.sessions, c.assessment_id)
     shared = bool(assessment and assessment.share_contributions)
-    return render_template("group/mine.html", contribution=c, roles=group_core.ROLES, label=answer_label,
+    return render_template("group/mine.html", contribution=c, roles=roles(), label=answer_label,
                            steps=_steps(), answers=c.answers or {}, town=_town(c.assessment_id),
                            group=_group_view(assessment) if shared and assessment else None, show_views=shared)

@@ -16,7 +16,9 @@ from readiness import history as history_core
 
 from . import report_service
 from . import workspace_store as wstore
+from .countries import country_label
 from .extensions import db
+from .locale_select import current_language
 from .models import Workspace
 from .routes import answer_label, content, grant, owned, resume_url
 
@@ -77,8 +79,10 @@ def show(ws_id: str) -> str:
     submitted = [(a.public_id, a.submitted_at, report_service.result_for(a)) for a in rows if a.status == "submitted"]
     new = session.pop("new_workspace_link", None) or {}  # the link is shown once
     link = workspace_url(new["token"]) if new.get("id") == ws_id else None
+    lang = current_language()
     return render_template("workspace/show.html", workspace=ws, assessments=rows, label=answer_label,
-                           history=history_core.history(content(), submitted), link=link)
+                           history=history_core.history(content(), submitted), link=link,
+                           country_name=lambda name: country_label(name, lang))
 
 
 @bp.post("/ws/<ws_id>/link")
