@@ -7,6 +7,7 @@ input. Never a traceback for a user mistake.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -161,10 +162,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import ReportMeta, build_report_html, render_pdf  # WeasyPrint only when needed
 
-    content = load_content(args.content)
+    base = load_content(args.content)
+    if args.language not in base.translations and args.language != "en":
+        raise UserError(f"no translation for language {args.language!r} (have: en, {', '.join(sorted(base.translations))})")
+    content = base.for_language(args.language)
     data = read_answers_file(args.answers, content)
     result = score_assessment(content, data["answers"], data["town"], data["country"])
-    meta = ReportMeta.for_cli(data["town"], data["country"])
+    meta = dataclasses.replace(ReportMeta.for_cli(data["town"], data["country"]),
+                               language=args.language, bilingual=args.bilingual)
     if not args.output and not args.html:
         raise UserError("give -o OUT.pdf and/or --html OUT.html")
     if args.html:
@@ -237,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers")
     p.add_argument("-o", "--output", help="PDF file to write")
     p.add_argument("--html", help="also write the exact HTML given to WeasyPrint, assets inlined")
+    p.add_argument("--language", default="en", help="report language: en (default), pt, it")
+    p.add_argument("--bilingual", action="store_true", help="the report in --language followed by English")
     p.set_defaults(func=cmd_report)
     return parser
 

@@ -171,6 +171,11 @@ class Content:
 
     def for_language(self, lang: str) -> "Content":
         """The same content worded in ``lang`` (English where no current translation exists)."""
+        base = self.__dict__.get("_base")
+        if base is not None:  # already localized: start again from the English
+            return base.for_language(lang)
+        if lang == "en":
+            return self
         cache = self.__dict__.setdefault("_localized", {})
         if lang not in cache:
             cache[lang] = localize(self, lang)
@@ -179,6 +184,7 @@ class Content:
     def with_wording(self, bank: Bank, rules: list[Rule], cases: list[CaseStudy], language: str) -> "Content":
         fresh = dataclasses.replace(self, bank=bank, rules=rules, cases=cases, language=language)
         fresh.__dict__["digest"] = self.digest  # the files are the same
+        fresh.__dict__["_base"] = self
         return fresh
 
     @cached_property

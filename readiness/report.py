@@ -30,6 +30,7 @@ web app can store a rendered PDF once and serve it again without rendering.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -62,7 +63,7 @@ from .content import REPO_ROOT, Content
 from .i18n import ui_translations
 from .lint import SEED_DOCUMENTS
 from .models import HORIZONS, CaseStudy, Question, QuestionType
-from .scoring import AssessmentResult, DimensionResult, Finding
+from .scoring import AssessmentResult, DimensionResult, Finding, score_assessment
 
 REPORT_DIR = REPO_ROOT / "templates" / "report"
 ASSET_BASE = REPORT_DIR.as_uri() + "/"
@@ -132,6 +133,8 @@ class ReportMeta:
     created: dt.date
     contact_role: str = ""
     language: str = "en"
+    # Local language followed by English, for sharing with network partners.
+    bilingual: bool = False
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -497,6 +500,7 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "country": meta.country,
         "contact_role": meta.contact_role,
         "language": meta.language,
+        "bilingual": meta.bilingual,
         "content": content.digest,
         "template": template_version(),
     }
@@ -507,10 +511,17 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
 # --------------------------------------------------------------------------- rendering
 
 
-def render_html_to_pdf(html: str, fetcher: SafeURLFetcher | None = None) -> bytes:
-    """WeasyPrint on our HTML, in this process and without a time limit."""
-    doc = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher or SafeURLFetcher())
-    return doc.write_pdf(**PDF_OPTIONS)
+def render_html_to_pdf(html: str | tuple[str, ...], fetcher: SafeURLFetcher | None = None) -> bytes:
+    """WeasyPrint on our HTML, in this process and without a time limit.
+
+    Several documents (a bilingual report) are laid out one by one and their
+    pages joined into one PDF; each keeps its own cover, contents and numbering.
+    """
+    fetcher = fetcher or SafeURLFetcher()
+    if isinstance(html, str):
+        return HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).write_pdf(**PDF_OPTIONS)
+    docs = [HTML(string=h, base_url=ASSET_BASE, url_fetcher=fetcher).render(**PDF_OPTIONS) for h in html]
+    return docs[0].copy([page for doc in docs for page in doc.pages]).write_pdf(**PDF_OPTIONS)
 
 
 def _worker_main(conn: Any, out: Any = None) -> None:
@@ -715,6 +726,17 @@ def render_pdf(
     and ``RenderError`` if rendering fails. What the worker's fetcher was asked
     for is copied into ``fetcher.requested`` / ``fetcher.refused``.
     """
-    html = build_report_html(content, result, meta)
+    html = report_documents(content, result, meta)
     fetcher = fetcher if fetcher is not None else SafeURLFetcher()
-    return _pool.render(html, fetcher, RENDER_TIMEOUT if timeout is None else timeout)
+    return _pool.render(html[0] if len(html) == 1 else html, fetcher, RENDER_TIMEOUT if timeout is None else timeout)
+
+
+def report_documents(content: Content, result: AssessmentResult, meta: ReportMeta) -> tuple[str, ...]:
+    """The HTML documents of the report: one, or the local language then English."""
+    first = build_report_html(content, result, meta)
+    if not meta.bilingual or meta.language == "en":
+        return (first,)
+    english = content.for_language("en")
+    result_en = score_assessment(english, result.answers, result.town, result.country)
+    meta_en = dataclasses.replace(meta, language="en", bilingual=False)
+    return first, build_report_html(english, result_en, meta_en)

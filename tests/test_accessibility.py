@@ -55,10 +55,24 @@ def test_every_page_type_has_no_serious_violation(browser, live_server: str):
     check("review")
     page.get_by_role("button", name="Submit and see the results").click()
     check("results")
+    results_url = page.url
+    page.get_by_role("link", name="Compare side by side").first.click()
+    check("side by side with a case")
+    page.goto(live_server + "/cases")
+    check("case library")
+    page.goto(live_server + "/cases?type=hub")
+    check("case library, filtered")
+    page.goto(live_server + "/cases/creative-valley")
+    check("case page")
+    page.goto(results_url.replace("/results", "/group"))
+    check("group assessment (owner)")
+    page.goto(results_url)
+    page.get_by_role("button", name="Open the town workspace").click()
+    check("town workspace")
     page.goto(live_server + "/a/nonexistent/review")
     check("not found page")
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) >= 17  # every step was visited
+    assert len(found) >= 24  # every step and every page type was visited
 
 
 def test_keyboard_only_walk_reaches_the_pdf(browser, live_server: str):

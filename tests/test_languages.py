@@ -77,3 +77,34 @@ def test_portuguese_wizard_ends_with_a_portuguese_pdf(client, wizard, content):
     assert "Óbidos" in text
     assert re.sub(r"\s+", " ", risk.title) in text
     assert pt.dimensions[0].title in text
+
+    # the bilingual edition: the Portuguese report, then the English one, in one PDF
+    both = client.get(wizard.url("report.pdf") + "?bilingual=1")
+    assert both.status_code == 200 and "pt-en" in both.headers["Content-Disposition"]
+    both_text = pdf_text(both.data)
+    english_risk = content.rule_by_id["funding-single-source"]
+    assert re.sub(r"\s+", " ", risk.title) in both_text
+    assert re.sub(r"\s+", " ", english_risk.title) in both_text
+    assert len(pypdf.PdfReader(io.BytesIO(both.data)).pages) > len(pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    assert both_text.index(risk.title[:30]) < both_text.index(english_risk.title[:30])
+
+
+def test_cli_report_in_italian_and_bilingual(tmp_path, content):
+    import json
+    import subprocess
+    import sys
+
+    answers = {"population_band": "under_10k", "funding_sources": "one"}
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"town": "Catanzaro", "country": "Italy", "answers": answers}))
+    out = tmp_path / "r.pdf"
+    run = subprocess.run([sys.executable, "-m", "readiness.cli", "report", str(path), "-o", str(out), "--language", "it",
+                          "--bilingual"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    text = pdf_text(out.read_bytes())
+    it = content.for_language("it")
+    assert it.rule_by_id["funding-single-source"].title[:30] in text
+    assert content.rule_by_id["funding-single-source"].title[:30] in text
+    bad = subprocess.run([sys.executable, "-m", "readiness.cli", "report", str(path), "-o", str(out), "--language", "xx"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "no translation for language 'xx'" in bad.stderr

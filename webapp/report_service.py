@@ -28,7 +28,7 @@ def result_for(assessment: Assessment) -> AssessmentResult:
     answers = store.load_answers(db.sessions, assessment.id)
     return score_assessment(content(assessment), answers, assessment.town, assessment.country)
 
-def meta_for(assessment: Assessment) -> ReportMeta:
+def meta_for(assessment: Assessment, bilingual: bool = False) -> ReportMeta:
     created = (assessment.submitted_at or assessment.updated_at or dt.datetime.now(dt.timezone.utc)).date()
     return ReportMeta(
         town=assessment.town,
@@ -37,11 +37,12 @@ def meta_for(assessment: Assessment) -> ReportMeta:
         created=created,
         contact_role=assessment.contact_role,
         language=assessment.language,
+        bilingual=bilingual and assessment.language != "en",
     )
 
-def report_pdf(assessment: Assessment) -> bytes:
+def report_pdf(assessment: Assessment, bilingual: bool = False) -> bytes:
     """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
-    result, meta = result_for(assessment), meta_for(assessment)
+    result, meta = result_for(assessment), meta_for(assessment, bilingual)
     key = report_cache_key(content(assessment), result, meta)
     pdf = store.cached_report(db.sessions, assessment.id, key)
     if pdf is None:

@@ -250,8 +250,10 @@ def report(public_id: str) -> Response:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         abort(404)
-    pdf = report_service.report_pdf(assessment)
+    bilingual = request.args.get("bilingual") == "1" and assessment.language != "en"
+    pdf = report_service.report_pdf(assessment, bilingual=bilingual)
     filename = "cluster-readiness-" + (re.sub(r"[^A-Za-z0-9]+", "-", assessment.town).strip("-").lower() or "town")
+    filename += f"-{assessment.language}-en" if bilingual else ""
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'})
 
