@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import gettext
 from markupsafe import escape
 
 from conftest import Wizard, best_value, csrf_token
@@ -44,12 +45,20 @@ def translated_case(content, pt):  # type: ignore[no-untyped-def]
     raise AssertionError("no translated case in translations/pt/content.yaml")
 
 
-def test_library_and_case_page_in_portuguese(client, content, pt):
+def ui_pt(app, message: str) -> str:  # type: ignore[no-untyped-def]
+    """An interface string as the Portuguese catalog has it (English until translated)."""
+    with app.test_request_context("/", headers={"Accept-Language": "pt"}):
+        return gettext(message)
+
+
+def test_library_and_case_page_in_portuguese(app, client, content, pt):
     choose_pt(client, "/cases")
     response = client.get("/cases")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert PT in html
+    heading = ui_pt(app, "Case-study library")  # the interface's own strings go through the catalog
+    assert f"<h1>{shown(heading)}</h1>" in html
     for case in pt.cases:
         assert shown(case.summary) in html, case.id
     # the "strong in" filter lists the dimensions by their Portuguese titles
@@ -150,3 +159,4 @@ def test_group_pages_in_portuguese(app, client, wizard, content, pt):
     html = owner.get_data(as_text=True)
     assert PT in html
     assert shown(trust.title) in html  # the consolidated table, by dimension
+    assert shown(ui_pt(app, "Business")) in html  # the contributor's role, translated where shown
