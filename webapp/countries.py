@@ -21,12 +21,14 @@ COUNTRY_CODES: dict[str, str] = {
     "Ukraine": "UA", "United Kingdom": "GB",
 }
 COUNTRIES: tuple[str, ...] = tuple(COUNTRY_CODES)
+CLDR_LOCALES = {"pt": "pt_PT"}
 
 
 @lru_cache(maxsize=8)
 def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     """(stored English name, name in ``language``), sorted as that language sorts them."""
-    territories = Locale.parse(language).territories
+    # CLDR's plain "pt" is Brazilian Portuguese; the officers here write European Portuguese.
+    territories = Locale.parse(CLDR_LOCALES.get(language, language)).territories
     pairs = [(name, territories.get(code, name)) for name, code in COUNTRY_CODES.items()]
     return tuple(sorted(pairs, key=lambda p: p[1].casefold()))
 

@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from readiness.content import REPO_ROOT
 
 from . import store
+from .countries import country_label
 from .extensions import db
 from .locale_select import SESSION_KEY, current_language, offered_languages
 from .routes import owned
@@ -27,6 +28,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=str(REPO_ROOT / "translations"))
     app.register_blueprint(bp)
+
+    # Countries are stored in English and shown in the page's language.
+    app.jinja_env.filters["country_name"] = lambda name: country_label(name, current_language())
 
     @app.context_processor
     def _languages() -> dict:
