@@ -47,16 +47,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import chart
-from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, clean_text, is_dont_know, is_visible
+from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, N_, clean_text, is_dont_know, is_visible
 from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
 from .conditions import AnswerValue, is_known
 from .content import REPO_ROOT, Content
@@ -167,24 +169,65 @@ def _environment(language: str) -> jinja2.Environment:
 
 # --------------------------------------------------------------------------- view model
 # Everything the template shows, computed here from the result and the content,
-# so the template only lays it out.
+# so the template only lays it out. The report's own words are in the language
+# of ``meta.language``: the constants below are msgids (marked with N_ for
+# pybabel), translated where they are used with that language's UI catalog.
 
-HORIZON_TITLES = {"now": "Now", "6-12 months": "In 6–12 months", "1-3 years": "In 1–3 years"}
-SEVERITY_WORDS = {"high": "High priority", "medium": "Medium priority", "low": "Low priority"}
-TRAIT_TITLES = {
-    "population_band": "Population",
-    "rural_hinterland": "Rural hinterland",
-    "existing_hub": "Creative hub already open",
-    "heritage_led": "Heritage-led",
+Gettext = Callable[[str], str]
+
+
+def _english(message: str) -> str:
+    return message
+
+
+HORIZON_TITLES = {"now": N_("Now"), "6-12 months": N_("In 6–12 months"), "1-3 years": N_("In 1–3 years")}
+SEVERITY_WORDS = {"high": N_("High priority"), "medium": N_("Medium priority"), "low": N_("Low priority")}
+KIND_WORDS = {"risk": N_("Risk"), "strength": N_("Strength")}
+DIRECTION_WORDS = {"raises": N_("raises"), "lowers": N_("lowers"), "neutral": N_("neutral")}
+CASE_TYPES = {
+    "hub": N_("hub"),
+    "network": N_("network"),
+    "district": N_("district"),
+    "project": N_("project"),
+    "organisation": N_("organisation"),
 }
+TRAIT_TITLES = {
+    "population_band": N_("Population"),
+    "rural_hinterland": N_("Rural hinterland"),
+    "existing_hub": N_("Creative hub already open"),
+    "heritage_led": N_("Heritage-led"),
+}
+NOT_ANSWERED = N_("Not answered")
+DONT_KNOW_WORDS = N_("Don't know")
+DOES_NOT_APPLY = N_("Does not apply")
+NOT_DOCUMENTED = N_("not documented")
+NOT_ASSESSED = N_("Not assessed")
+NOT_ASSESSED_TEXT = N_("No question of this dimension was answered.")
+YES, NO = N_("yes"), N_("no")
+ANSWERED_DONT_KNOW = N_("Answered “Don't know”")
+GENERIC_FIND_OUT = N_("The answer to this question, and where the figure or fact comes from.")
+GENERIC_ASK = N_("Whoever in the municipality or among the partners holds this information.")
+# The reasons readiness.compare gives for a similar case (its TRAIT_PHRASES and the
+# "strong in" phrase), as msgids; a reason not listed here is shown as it is.
+REASON_PHRASES = (
+    N_("a town of the same size"),
+    N_("a centre with a rural hinterland"),
+    N_("an existing creative hub"),
+    N_("heritage-led"),
+)
+_STRONG_PREFIX = "strong, as you are, in "
+STRONG_REASON = N_("strong, as you are, in %(dimensions)s")
+# The words of the page margins (see _running_words).
+FOOTER = N_("Creative cluster readiness · self-assessment")
+PAGE_OF = N_("page %(page)s of %(pages)s")
 
 
-def answer_text(q: Question, value: AnswerValue) -> str:
+def answer_text(q: Question, value: AnswerValue, gettext: Gettext = _english) -> str:
     """An answer in words: option labels, never raw values."""
     if value is None or value == "" or value == []:
-        return "Not answered"
+        return gettext(NOT_ANSWERED)
     if is_dont_know(value):
-        return "Don't know"
+        return gettext(DONT_KNOW_WORDS)
     if q.type == QuestionType.multi and isinstance(value, list):
         return "; ".join(_label(q, v) for v in value)
     if q.type == QuestionType.number:
@@ -205,11 +248,11 @@ def _points(x: float | None) -> str:
     return "–" if x is None else str(int(round(x)))
 
 
-def _trait_text(name: str, value: object, content: Content) -> str:
+def _trait_text(name: str, value: object, content: Content, gettext: Gettext = _english) -> str:
     if value is None:
-        return "not documented"
+        return gettext(NOT_DOCUMENTED)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext(YES) if value else gettext(NO)
     if name == "population_band":
         q = content.questions.get("population_band")
         if q is not None:
@@ -217,33 +260,48 @@ def _trait_text(name: str, value: object, content: Content) -> str:
     return str(value)
 
 
+def _reason(text: str, gettext: Gettext) -> str:
+    if text.startswith(_STRONG_PREFIX):
+        return gettext(STRONG_REASON) % {"dimensions": text[len(_STRONG_PREFIX):]}
+    return gettext(text) if text in REASON_PHRASES else text
+
+
 _SOURCE_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 
 def _source(s: Any) -> dict[str, Any]:
     return {
         "title": SEED_DOCUMENTS.get(s.document, s.document),
         "quote": s.quote,
+        # Quotes stay in the language of their document (English, or Greek).
+        "quote_language": "el" if _GREEK.search(s.quote) else "en",
         "document": s.document,
         "number": _SOURCE_NUMBERS.get(s.document, 0),
     }
 
 
-def _finding_view(f: Finding, content: Content, number: int) -> dict[str, Any]:
+def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = _english) -> dict[str, Any]:
     return {
         "id": f.id,
         "anchor": f"finding-{f.id}",
         "number": number,
         "kind": f.kind,
-        "kind_word": "Risk" if f.kind == "risk" else "Strength",
+        "kind_word": gettext(KIND_WORDS.get(f.kind, f.kind)),
         "severity": f.severity,
-        "severity_word": SEVERITY_WORDS[f.severity],
+        "severity_word": gettext(SEVERITY_WORDS[f.severity]),
         "title": f.title,
         "explanation": f.rule.explanation,
         "dimension": content.dimension_by_id[f.dimension].title if f.dimension in content.dimension_by_id else "",
         "dimension_id": f.dimension,
         "recommendations": [
-            {"action": r.action, "lead": r.lead, "horizon": HORIZON_TITLES.get(r.horizon, r.horizon), "indicator": r.indicator}
+            {
+                "action": r.action,
+                "lead": r.lead,
+                "horizon": gettext(HORIZON_TITLES[r.horizon]) if r.horizon in HORIZON_TITLES else r.horizon,
+                "horizon_id": r.horizon,
+                "indicator": r.indicator,
+            }
             for r in f.recommendations
         ],
         "cases": [
@@ -255,7 +313,9 @@ def _finding_view(f: Finding, content: Content, number: int) -> dict[str, Any]:
     }
 
 
-def _dimension_view(number: int, d: DimensionResult, findings: list[dict], content: Content) -> dict[str, Any]:
+def _dimension_view(
+    number: int, d: DimensionResult, findings: list[dict], content: Content, gettext: Gettext = _english
+) -> dict[str, Any]:
     plan = None
     if d.plan is not None:
         plan = {
@@ -265,13 +325,25 @@ def _dimension_view(number: int, d: DimensionResult, findings: list[dict], conte
             "changes": [
                 {
                     "question": c.question.text,
-                    "current": answer_text(c.question, c.current),
-                    "proposed": answer_text(c.question, c.proposed),
+                    "current": answer_text(c.question, c.current, gettext),
+                    "proposed": answer_text(c.question, c.proposed, gettext),
                     "gain": f"+{c.gain:.0f}" if c.gain >= 0.5 else f"+{c.gain:.1f}",
                 }
                 for c in d.plan.changes
             ],
         }
+    drivers = []
+    for dr in d.drivers:
+        direction = "raises" if dr.effect > 0 else ("lowers" if dr.effect < 0 else "neutral")
+        drivers.append(
+            {
+                "question": dr.question.text,
+                "answer": answer_text(dr.question, dr.value, gettext),
+                "effect": f"{dr.effect:+.0f}".replace("-", "\u2212") if abs(dr.effect) >= 0.5 else "0",
+                "direction": direction,
+                "direction_word": gettext(DIRECTION_WORDS[direction]),
+            }
+        )
     return {
         "number": number,
         "id": d.id,
@@ -280,19 +352,11 @@ def _dimension_view(number: int, d: DimensionResult, findings: list[dict], conte
         "summary": d.dimension.summary,
         "score": _points(d.score),
         "score_value": d.score,
-        "level": d.level.label if d.level else "Not assessed",
-        "level_description": d.level.description if d.level else "No question of this dimension was answered.",
+        "level": d.level.label if d.level else gettext(NOT_ASSESSED),
+        "level_description": d.level.description if d.level else gettext(NOT_ASSESSED_TEXT),
         "answered": d.answered,
         "applicable": d.applicable,
-        "drivers": [
-            {
-                "question": dr.question.text,
-                "answer": answer_text(dr.question, dr.value),
-                "effect": f"{dr.effect:+.0f}".replace("-", "\u2212") if abs(dr.effect) >= 0.5 else "0",
-                "direction": "raises" if dr.effect > 0 else ("lowers" if dr.effect < 0 else "neutral"),
-            }
-            for dr in d.drivers
-        ],
+        "drivers": drivers,
         "plan": plan,
         "findings": [f for f in findings if f["dimension_id"] == d.id],
     }
@@ -306,7 +370,9 @@ def _statements(items: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _case_view(sc: Any, dims: list[dict], traits: dict[str, object], content: Content) -> dict[str, Any]:
+def _case_view(
+    sc: Any, dims: list[dict], traits: dict[str, object], content: Content, gettext: Gettext = _english
+) -> dict[str, Any]:
     case: CaseStudy = sc.case
     profile = []
     for d in dims:
@@ -326,18 +392,19 @@ def _case_view(sc: Any, dims: list[dict], traits: dict[str, object], content: Co
         "place": case.place,
         "country": case.country,
         "type": case.type,
+        "type_word": gettext(CASE_TYPES[case.type]) if case.type in CASE_TYPES else case.type,
         "period": case.period,
         "summary": case.summary,
         "partners": case.partners,
         "similarity": f"{sc.similarity * 100:.0f}",
-        "reasons": sc.reasons,
+        "reasons": [_reason(r, gettext) for r in sc.reasons],
         "shared_dimensions": sc.shared_dimensions,
         "profile": profile,
         "traits": [
             {
-                "title": TRAIT_TITLES.get(name, TRAIT_PHRASES.get(name, name)),
-                "town": _trait_text(name, traits.get(name), content),
-                "case": _trait_text(name, case_traits.get(name), content),
+                "title": gettext(TRAIT_TITLES[name]) if name in TRAIT_TITLES else TRAIT_PHRASES.get(name, name),
+                "town": _trait_text(name, traits.get(name), content, gettext),
+                "case": _trait_text(name, case_traits.get(name), content, gettext),
             }
             for name in TRAIT_TITLES
         ],
@@ -350,48 +417,77 @@ def _case_view(sc: Any, dims: list[dict], traits: dict[str, object], content: Co
     }
 
 
-def _data_gap_view(gap: Any) -> dict[str, str]:
+def _data_gap_view(gap: Any, gettext: Gettext = _english) -> dict[str, str]:
     q: Question = gap.question
     if q.data_gap is not None:
         find_out, ask = q.data_gap.find_out, q.data_gap.ask
     else:
-        find_out = "The answer to this question, and where the figure or fact comes from."
-        ask = "Whoever in the municipality or among the partners holds this information."
+        find_out, ask = gettext(GENERIC_FIND_OUT), gettext(GENERIC_ASK)
     return {
         "dimension": gap.dimension_title,
         "question": q.text,
-        "reason": "Answered “Don't know”" if gap.reason == "dont_know" else "Not answered",
+        "reason": gettext(ANSWERED_DONT_KNOW) if gap.reason == "dont_know" else gettext(NOT_ANSWERED),
         "find_out": find_out,
         "ask": ask,
     }
 
 
+def _date_words(day: dt.date, language: str) -> str:
+    """The date in words, as the report's language writes it (English: 14 March 2026)."""
+    try:
+        locale = Locale.parse("en_GB" if language == "en" else language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en_GB")
+    return format_date(day, format="long", locale=locale)
+
+
+def _running_words(gettext: Gettext) -> dict[str, str]:
+    """The words of the page margins in the report's language, for the stylesheet's
+    ``string-set``: the footer, and "page N of M" cut around its two numbers."""
+    page_of = gettext(PAGE_OF)
+    m = re.fullmatch(r"(.*)%\(page\)s(.*)%\(pages\)s(.*)", page_of, re.S)
+    if m is None:  # a translation without both numbers, in this order
+        m = re.fullmatch(r"(.*)%\(page\)s(.*)%\(pages\)s(.*)", PAGE_OF, re.S)
+    assert m is not None
+    before, between, after = (part.replace("%%", "%") for part in m.groups())
+    return {"footer": gettext(FOOTER), "page_before": before, "page_between": between, "page_after": after}
+
+
 def report_context(content: Content, result: AssessmentResult, meta: ReportMeta) -> dict[str, Any]:
-    """Everything the template needs, derived from the content and the result."""
+    """Everything the template needs, derived from the content and the result.
+
+    ``content`` should be worded in ``meta.language`` (``content.for_language``);
+    the report's own words are translated here with that language's UI catalog.
+    """
+    _ = ui_translations(meta.language).gettext
     answers = result.answers
-    findings = [_finding_view(f, content, i + 1) for i, f in enumerate(result.findings)]
-    dims = [_dimension_view(i + 1, d, findings, content) for i, d in enumerate(result.dimensions)]
+    findings = [_finding_view(f, content, i + 1, _) for i, f in enumerate(result.findings)]
+    dims = [_dimension_view(i + 1, d, findings, content, _) for i, d in enumerate(result.dimensions)]
     risks = [f for f in findings if f["kind"] == "risk"]
     strengths = [f for f in findings if f["kind"] == "strength"]
 
     # Action plan: every recommendation, by horizon; risks before strengths, by priority.
     plan: dict[str, list[dict]] = {h: [] for h in HORIZONS}
     for f in findings:
-        for r, raw in zip(f["recommendations"], result.findings[f["number"] - 1].recommendations):
-            plan.setdefault(raw.horizon, []).append({**r, "finding": f["title"], "kind": f["kind_word"], "anchor": f["anchor"]})
-    horizons = [{"id": h, "title": HORIZON_TITLES.get(h, h), "actions": plan[h]} for h in plan]
+        for r in f["recommendations"]:
+            plan.setdefault(r["horizon_id"], []).append(
+                {**r, "finding": f["title"], "kind": f["kind_word"], "finding_kind": f["kind"], "anchor": f["anchor"]}
+            )
+    horizons = [
+        {"id": h, "title": _(HORIZON_TITLES[h]) if h in HORIZON_TITLES else h, "actions": plan[h]} for h in plan
+    ]
     # The first actions: the earliest horizon first, then the order of the findings.
     order = {h: i for i, h in enumerate(HORIZONS)}
     first_actions = sorted(
         (a for h in horizons for a in h["actions"]),
-        key=lambda a: (a["kind"] != "Risk", order.get(_horizon_id(a["horizon"]), 9)),
+        key=lambda a: (a["finding_kind"] != "risk", order.get(a["horizon_id"], 9)),
     )[:3]
 
     traits = town_traits(answers)
-    cases = [_case_view(sc, dims, traits, content) for sc in result.similar_cases if sc.similarity > 0]
+    cases = [_case_view(sc, dims, traits, content, _) for sc in result.similar_cases if sc.similarity > 0]
 
     appendix = []
-    groups = [("Town profile", content.bank.profile)] + [(d.title, d.questions) for d in content.dimensions]
+    groups = [(_("Town profile"), content.bank.profile)] + [(d.title, d.questions) for d in content.dimensions]
     for title, questions in groups:
         rows = []
         for q in questions:
@@ -399,7 +495,7 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
             rows.append(
                 {
                     "question": q.text,
-                    "answer": answer_text(q, answers.get(q.id)) if visible else "Does not apply",
+                    "answer": answer_text(q, answers.get(q.id), _) if visible else _(DOES_NOT_APPLY),
                     "known": visible and is_known(answers.get(q.id)),
                 }
             )
@@ -407,17 +503,17 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
 
     axes = [chart.Axis(d["number"], d["title"], d["score_value"]) for d in dims]
     bands = chart.bands_from_levels([(lv.label, lv.min) for lv in content.levels])
-    svg = chart.radar_svg(axes, bands, title="Readiness scores by dimension")  # no user text in the SVG
+    svg = chart.radar_svg(axes, bands, title=_("Readiness scores by dimension"))  # no user text in the SVG
 
     nearest = dict(cases[0], summary=_first_sentences(cases[0]["summary"])) if cases else None
     return {
         "content": content,
         "result": result,
         "meta": meta,
-        "title": f"Creative cluster readiness: {meta.town}",
-        "author": f"{meta.town} self-assessment",
+        "title": _("Creative cluster readiness: %(town)s") % {"town": meta.town},
+        "author": _("%(town)s self-assessment") % {"town": meta.town},
         "created_iso": meta.created.isoformat(),
-        "created_words": f"{meta.created.day} {meta.created.strftime('%B %Y')}",
+        "created_words": _date_words(meta.created, meta.language),
         "overall": _points(result.overall),
         "level": result.level,
         "levels": [
@@ -433,7 +529,7 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "first_actions": first_actions,
         "nearest": nearest,
         "horizons": horizons,
-        "data_gaps": [_data_gap_view(g) for g in result.data_gaps],
+        "data_gaps": [_data_gap_view(g, _) for g in result.data_gaps],
         "cases": cases,
         "appendix": appendix,
         "documents": SEED_DOCUMENTS,
@@ -442,23 +538,27 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "applicable": sum(d.applicable for d in result.dimensions),
         "profile_weight": f"{PROFILE_WEIGHT * 100:.0f}",
         "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
+        "not_documented": _(NOT_DOCUMENTED),
+        "running": _running_words(_),
     }
 
 
 def _first_sentences(text: str, limit: int = 320) -> str:
     """The first sentence(s) of a text, within ``limit`` characters where possible:
-    the executive summary must stay on one page."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    the executive summary must stay on one page. A sentence ends at . ! or ?
+    followed by a capital letter (any alphabet: “É”, “Ü”…)."""
+    sentences: list[str] = []
+    for part in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if sentences and not part[:1].isupper():
+            sentences[-1] += " " + part
+        else:
+            sentences.append(part)
     out = sentences[0]
     for sentence in sentences[1:]:
         if len(out) + 1 + len(sentence) > limit:
             break
         out += " " + sentence
     return out
-
-
-def _horizon_id(title: str) -> str:
-    return next((h for h, t in HORIZON_TITLES.items() if t == title), title)
 
 
 def build_report_html(content: Content, result: AssessmentResult, meta: ReportMeta, inline_assets: bool = True) -> str:

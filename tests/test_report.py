@@ -427,3 +427,110 @@ def test_cache_key(rcontent: Content, rendered: dict, meta: ReportMeta, tmp_path
     with (copy / "report.css").open("a", encoding="utf-8") as fh:
         fh.write("\n/* changed */\n")
     assert report.report_cache_key(rcontent, result, meta) != key
+
+
+# --------------------------------------------------------------------------- the report in another language
+
+PT_HEADINGS = ("Resumo executivo", "Perfil de preparação", "As onze dimensões", "Riscos e recomendações", "Plano de ação",
+               "Lacunas de informação", "Comparação com casos semelhantes", "Anexo", "Como é elaborado este relatório")
+
+
+@pytest.fixture(scope="session")
+def rendered_pt(rcontent: Content, rendered: dict) -> dict[str, Any]:
+    """The same answers as ``rendered``, in Portuguese: content wording and the report's own words."""
+    pt = rcontent.for_language("pt")
+    meta = ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-pt", created=CREATED, contact_role=ROLE, language="pt")
+    pdf, fetcher, result = render(pt, rendered["answers"], meta)
+    return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "result": result, "content": pt, "meta": meta}
+
+
+def test_portuguese_report_has_portuguese_headings(rendered_pt: dict) -> None:
+    text = squash(rendered_pt["text"])
+    for heading in PT_HEADINGS:
+        assert squash(heading) in text, heading
+    for english in ("Executive summary", "Action plan", "Data gaps", "How this report is made", "What to do",
+                    "Creative cluster readiness", "page 2 of"):
+        assert squash(english) not in text, english
+    assert squash("14 de março de 2026") in text
+    assert squash("página 2 de") in text  # the page margins too
+    for dim in rendered_pt["content"].dimensions:
+        assert squash(dim.title) in text, dim.title
+    assert squash(TOWN) in text
+
+
+def test_portuguese_report_language_and_metadata(rendered_pt: dict) -> None:
+    html = report.build_report_html(rendered_pt["content"], rendered_pt["result"], rendered_pt["meta"])
+    assert '<html lang="pt">' in html
+    reader = PdfReader(io.BytesIO(rendered_pt["pdf"]))
+    assert reader.trailer["/Root"].get("/Lang") == "pt"
+    assert reader.metadata.title == f"Preparação para um cluster criativo: {TOWN}"
+    assert reader.metadata.author == f"Autoavaliação de {TOWN}"
+    assert rendered_pt["fetcher"].refused == []
+
+
+def test_quotes_stay_verbatim_and_marked_in_a_translated_report(rendered_pt: dict, rendered: dict) -> None:
+    text = squash(rendered_pt["text"])
+    findings = rendered_pt["result"].findings
+    assert findings
+    for f in findings:
+        assert squash(f.title) in text, f.title
+        for s in f.sources:
+            assert squash(s.quote) in text, s.quote  # never translated
+    # The same quotes as in the English report, each marked as in its original language.
+    assert [s.quote for f in findings for s in f.sources] == [s.quote for f in rendered["result"].findings for s in f.sources]
+    assert squash("Citação do documento de origem (em inglês)") in text
+    assert "Quoted from the source" not in rendered_pt["text"]
+    html = report.build_report_html(rendered_pt["content"], rendered_pt["result"], rendered_pt["meta"])
+    assert '<blockquote lang="en">' in html
+
+
+def test_view_model_keeps_ids_and_translates_words(rcontent: Content, rendered: dict) -> None:
+    """The results page reads the same view model: ids stay, words are in the language."""
+    pt = rcontent.for_language("pt")
+    meta = ReportMeta(town=TOWN, country=COUNTRY, assessment_id="vm", created=CREATED, language="pt")
+    result = score_assessment(pt, rendered["answers"], TOWN, COUNTRY)
+    ctx = report.report_context(pt, result, meta)
+    en = report.report_context(rcontent, rendered["result"], ReportMeta(TOWN, COUNTRY, "vm", CREATED))
+    assert [h["id"] for h in ctx["horizons"]] == [h["id"] for h in en["horizons"]]
+    assert [h["title"] for h in ctx["horizons"]][0] == "Agora"
+    assert {f["kind_word"] for f in ctx["findings"]} <= {"Risco", "Ponto forte"}
+    # The first actions are chosen the same way whatever the language.
+    assert [a["horizon_id"] for a in ctx["first_actions"]] == [a["horizon_id"] for a in en["first_actions"]]
+    assert [a["finding_kind"] for a in ctx["first_actions"]] == [a["finding_kind"] for a in en["first_actions"]]
+    assert ctx["created_words"] == "14 de março de 2026" and en["created_words"] == "14 March 2026"
+    assert set(en) <= set(ctx)
+
+
+def _report_msgids() -> set[str]:
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    ids: set[str] = set()
+    for method, path in (("jinja2", report.REPORT_DIR / "report.html"), ("python", Path(report.__file__))):
+        for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
+            ids.update(message if isinstance(message, tuple) else (message,))
+    return ids
+
+
+@pytest.mark.parametrize("lang", ["pt", "it"])
+def test_every_report_string_is_translated(lang: str) -> None:
+    """Every msgid of the report template and module has a translation with the same placeholders."""
+    from babel.messages.pofile import read_po
+
+    path = report.REPO_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    placeholders = re.compile(r"%\(\w+\)s|%%")
+    ids = _report_msgids()
+    assert len(ids) > 100
+    by_id: dict[str, str] = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        for i, msgid in enumerate(m.id if isinstance(m.id, tuple) else (m.id,)):
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            by_id[msgid] = strings[min(i, len(strings) - 1)]
+    missing = sorted(i for i in ids if not by_id.get(i))
+    assert not missing, missing
+    for msgid in ids:
+        assert sorted(placeholders.findall(by_id[msgid])) == sorted(placeholders.findall(msgid)), msgid
