@@ -164,8 +164,9 @@ class Browser:
         self.cookie = ""
         self.port = 0
 
-    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None,
+                timeout: float = REQUEST_TIMEOUT) -> tuple[int, str, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             headers = {"Cookie": self.cookie} if self.cookie else {}
             body = None
