@@ -382,3 +382,42 @@ def ui_translations(lang: str, root: Path | None = None) -> support.NullTranslat
     write_mo(buffer, catalog)
     buffer.seek(0)
     return support.Translations(buffer)
+
+
+def ui_catalog_gaps(root: Path, lang: str) -> list[str]:
+    """UI strings of the template (messages.pot) that ``lang``'s catalog lacks or leaves
+    untranslated or fuzzy; placeholders must match too."""
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
+    pot = root / TRANSLATIONS_DIR / "messages.pot"
+    po = root / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not pot.exists():
+        return []
+    if not po.exists():
+        return [f"no UI catalog {po.relative_to(root)}"]
+    with pot.open("rb") as f:
+        template = read_po(f)
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    gaps = []
+    for message in template:
+        if not message.id:
+            continue
+        translated = catalog.get(message.id, message.context)
+        strings = translated.string if translated else None
+        if not translated or not strings or (isinstance(strings, tuple) and not all(strings)) or translated.fuzzy:
+            gaps.append(f"untranslated UI string {_msgid(message.id)!r}")
+        elif _placeholders(message.id) != _placeholders(strings):
+            gaps.append(f"placeholders differ in the translation of {_msgid(message.id)!r}")
+    return gaps
+
+
+def _msgid(msgid: Any) -> str:
+    return (msgid[0] if isinstance(msgid, tuple) else msgid)[:70]
+
+
+def _placeholders(text: Any) -> set[str]:
+    import re  # noqa: PLC0415
+
+    texts = text if isinstance(text, tuple) else (text,)
+    return {p for t in texts for p in re.findall(r"%\((\w+)\)[sd]", t or "") if p != "num"}

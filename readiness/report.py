@@ -586,6 +586,11 @@ def template_version(report_dir: Path | None = None) -> str:
     return h.hexdigest()[:16]
 
 
+def _catalog_hash(language: str) -> str:
+    po = REPO_ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    return hashlib.sha256(po.read_bytes()).hexdigest()[:16] if po.exists() else ""
+
+
 def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMeta) -> str:
     """The key under which a rendered PDF can be stored and served again.
 
@@ -603,6 +608,8 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "bilingual": meta.bilingual,
         "content": content.digest,
         "template": template_version(),
+        # a corrected translation must not be served from an old PDF
+        "catalog": _catalog_hash(meta.language),
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -534,3 +534,16 @@ def test_every_report_string_is_translated(lang: str) -> None:
     assert not missing, missing
     for msgid in ids:
         assert sorted(placeholders.findall(by_id[msgid])) == sorted(placeholders.findall(msgid)), msgid
+
+
+def test_cache_key_changes_with_the_languages_catalog(rcontent: Content, rendered: dict, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrected translation must not be served from a PDF cached before the correction."""
+    po = tmp_path / "translations" / "pt" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Action plan"\nmsgstr "Plano de acção"\n', encoding="utf-8")
+    monkeypatch.setattr(report, "REPO_ROOT", tmp_path)
+    meta_pt = ReportMeta(TOWN, COUNTRY, "id", CREATED, ROLE, "pt")
+    before = report.report_cache_key(rcontent, rendered["result"], meta_pt)
+    po.write_text('msgid "Action plan"\nmsgstr "Plano de ação"\n', encoding="utf-8")
+    assert report.report_cache_key(rcontent, rendered["result"], meta_pt) != before
