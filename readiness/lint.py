@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .compare import TRAIT_QUESTIONS
 from .conditions import ALL_OPERATORS, leaves
-from .i18n import translation_status
+from .i18n import translation_status, ui_catalog_gaps
 from .models import DIMENSION_IDS, Condition, Question, Source
 
 if TYPE_CHECKING:
@@ -195,6 +195,9 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
         problems = [f"{where}: {kind} translation of {key}" for kind, keys in
                     (("missing", status.missing), ("stale", status.stale), ("mismatched", status.mismatched),
                      ("unknown id in", status.unknown)) for key in keys]
+        ui_gaps = ui_catalog_gaps(content.root, lang)
+        translations[lang]["ui_strings_missing"] = len(ui_gaps)
+        problems += [f"translations/{lang}/LC_MESSAGES/messages.po: {gap}" for gap in ui_gaps]
         if tr.complete:
             report.errors += problems
         elif problems:

@@ -65,6 +65,7 @@ from .content import REPO_ROOT, Content
 from .i18n import ui_translations
 from .lint import SEED_DOCUMENTS
 from .models import HORIZONS, CaseStudy, Question, QuestionType
+from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding, score_assessment
 
 REPORT_DIR = REPO_ROOT / "templates" / "report"
@@ -137,6 +138,8 @@ class ReportMeta:
     language: str = "en"
     # Local language followed by English, for sharing with network partners.
     bilingual: bool = False
+    # A re-assessment's report compares the town with its previous assessment.
+    previous: PreviousAssessment | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -540,6 +543,8 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
         "not_documented": _(NOT_DOCUMENTED),
         "running": _running_words(_),
+        "changes": changes_view(content, meta.previous, result, _, answer_text,
+                                _date_words(meta.previous.date, meta.language)) if meta.previous else None,
     }
 
 
@@ -606,6 +611,7 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "contact_role": meta.contact_role,
         "language": meta.language,
         "bilingual": meta.bilingual,
+        "previous": meta.previous.result.answers if meta.previous else None,
         "content": content.digest,
         "template": template_version(),
         # a corrected translation must not be served from an old PDF

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -89,3 +90,17 @@ def test_shipped_translations_are_not_stale_when_complete():
         status = translation_status(content, lang)
         if tr.complete:
             assert not (status.missing or status.stale or status.mismatched), lang
+
+
+def test_lint_fails_on_an_untranslated_ui_string_in_a_complete_language(tmp_path: Path):
+    for folder in ("questions", "rules", "cases", "translations"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    assert lint(load_content(tmp_path), None).ok
+    po = tmp_path / "translations" / "it" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    translated = re.search(r'msgid "Skip to content"\nmsgstr "[^"]+"', text)
+    assert translated, "the Italian catalog translates the skip link"
+    po.write_text(text.replace(translated.group(0), 'msgid "Skip to content"\nmsgstr ""'), encoding="utf-8")
+    report = lint(load_content(tmp_path), None)
+    assert not report.ok
+    assert any("translations/it/LC_MESSAGES/messages.po: untranslated UI string" in e for e in report.errors)

@@ -74,6 +74,21 @@ def test_reassessment_is_prefilled_and_history_shows_deltas(app, wizard, content
     assert opened.status_code == 302
     assert other.get(wizard.url("results")).status_code == 200
 
+    # the re-assessment's report compares it with the previous assessment; the first one's does not
+    import io
+
+    import pypdf
+
+    def pdf_text(url: str) -> str:
+        data = wizard.client.get(url).data
+        return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
+
+    second_text = pdf_text(second.url("report.pdf"))
+    assert "Changes since the previous assessment" in second_text
+    assert re.sub(r"\s+", " ", risk.title) in second_text.split("Risks resolved")[1].split("New risks")[0]
+    assert re.sub(r"\s+", " ", q.text)[:40] in second_text.split("Answers that changed")[1]
+    assert "Changes since the previous assessment" not in pdf_text(wizard.url("report.pdf"))
+
 
 def test_workspace_link_is_hashed_and_rotating_it_revokes_the_old_one(app, wizard):
     wizard.start()

@@ -12,33 +12,57 @@ from flask import current_app
 
 from readiness.content import Content
 from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
+from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
 
 from . import store
-from .render_slots import render_slot
+from . import workspace_store as wstore
 from .extensions import db
 from .models import Assessment
+from .render_slots import render_slot
+
 
 def content(assessment: Assessment | None = None) -> Content:
     """The content in the assessment's language (its report too)."""
     base: Content = current_app.extensions["readiness_content"]
     return base.for_language(assessment.language) if assessment is not None else base
 
-def result_for(assessment: Assessment) -> AssessmentResult:
+
+def result_for(assessment: Assessment, worded_for: Assessment | None = None) -> AssessmentResult:
+    """Score the assessment's current answers (in the language of ``worded_for``, default its own)."""
     answers = store.load_answers(db.sessions, assessment.id)
-    return score_assessment(content(assessment), answers, assessment.town, assessment.country)
+    return score_assessment(content(worded_for or assessment), answers, assessment.town, assessment.country)
+
+
+def _day(moment: dt.datetime | None) -> dt.date:
+    return (moment or dt.datetime.now(dt.timezone.utc)).date()
+
+
+def previous_for(assessment: Assessment) -> PreviousAssessment | None:
+    """The town's last submitted assessment before this one, in the same workspace."""
+    if assessment.workspace_id is None:
+        return None
+    town = wstore.assessments(db.sessions, assessment.workspace_id)  # oldest first
+    position = next((i for i, a in enumerate(town) if a.id == assessment.id), len(town))
+    earlier = [a for a in town[:position] if a.status == "submitted"]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    return PreviousAssessment(_day(last.submitted_at or last.updated_at), result_for(last, worded_for=assessment))
+
 
 def meta_for(assessment: Assessment, bilingual: bool = False) -> ReportMeta:
-    created = (assessment.submitted_at or assessment.updated_at or dt.datetime.now(dt.timezone.utc)).date()
     return ReportMeta(
         town=assessment.town,
         country=assessment.country,
         assessment_id=assessment.public_id,
-        created=created,
+        created=_day(assessment.submitted_at or assessment.updated_at),
         contact_role=assessment.contact_role,
         language=assessment.language,
         bilingual=bilingual and assessment.language != "en",
+        previous=previous_for(assessment),
     )
+
 
 def report_pdf(assessment: Assessment, bilingual: bool = False) -> bytes:
     """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
