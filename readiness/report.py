@@ -31,42 +31,33 @@ web app can store a rendered PDF once and serve it again without rendering.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import queue
-import re
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import chart
-from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, N_, clean_text, is_dont_know, is_visible
-from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
-from .conditions import AnswerValue, is_known
+from . import chart, report_view
 from .content import REPO_ROOT, Content
 from .i18n import ui_translations
-from .lint import SEED_DOCUMENTS
-from .models import HORIZONS, CaseStudy, Question, QuestionType
-from .report_changes import PreviousAssessment, changes_view
-from .scoring import AssessmentResult, DimensionResult, Finding, score_assessment
+from .lint import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
+from .report_view import ReportMeta, report_context  # noqa: F401 - re-exported
+from .scoring import AssessmentResult, score_assessment
 
 REPORT_DIR = REPO_ROOT / "templates" / "report"
 ASSET_BASE = REPORT_DIR.as_uri() + "/"
@@ -119,42 +110,6 @@ def _mime(path: Path) -> str:
     )
 
 
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
-
-
-def _cap(value: Any, limit: int) -> str:
-    return clean_text(str(value or ""))[:limit].strip()
-
-
-@dataclass(frozen=True)
-class ReportMeta:
-    """Who and when: user-typed fields are cleaned and capped on construction."""
-
-    town: str
-    country: str
-    assessment_id: str
-    created: dt.date
-    contact_role: str = ""
-    language: str = "en"
-    # Local language followed by English, for sharing with network partners.
-    bilingual: bool = False
-    # A re-assessment's report compares the town with its previous assessment.
-    previous: PreviousAssessment | None = None
-    extra: dict = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "town", _cap(self.town, TOWN_NAME_MAX))
-        object.__setattr__(self, "country", _cap(self.country, COUNTRY_MAX))
-        object.__setattr__(self, "contact_role", _cap(self.contact_role, ROLE_MAX))
-        object.__setattr__(self, "assessment_id", _cap(self.assessment_id, 64))
-        language = str(self.language or "en")
-        object.__setattr__(self, "language", language if _LANGUAGE.match(language) else "en")
-
-    @classmethod
-    def for_cli(cls, town: str, country: str) -> "ReportMeta":
-        return cls(town=town, country=country, assessment_id="cli", created=dt.date.today())
-
-
 @lru_cache(maxsize=8)
 def _environment(language: str) -> jinja2.Environment:
     """One template environment per language: its gettext is the report's catalog."""
@@ -168,402 +123,6 @@ def _environment(language: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(ui_translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
-
-
-# --------------------------------------------------------------------------- view model
-# Everything the template shows, computed here from the result and the content,
-# so the template only lays it out. The report's own words are in the language
-# of ``meta.language``: the constants below are msgids (marked with N_ for
-# pybabel), translated where they are used with that language's UI catalog.
-
-Gettext = Callable[[str], str]
-
-
-def _english(message: str) -> str:
-    return message
-
-
-HORIZON_TITLES = {"now": N_("Now"), "6-12 months": N_("In 6–12 months"), "1-3 years": N_("In 1–3 years")}
-SEVERITY_WORDS = {"high": N_("High priority"), "medium": N_("Medium priority"), "low": N_("Low priority")}
-KIND_WORDS = {"risk": N_("Risk"), "strength": N_("Strength")}
-DIRECTION_WORDS = {"raises": N_("raises"), "lowers": N_("lowers"), "neutral": N_("neutral")}
-CASE_TYPES = {
-    "hub": N_("hub"),
-    "network": N_("network"),
-    "district": N_("district"),
-    "project": N_("project"),
-    "organisation": N_("organisation"),
-}
-TRAIT_TITLES = {
-    "population_band": N_("Population"),
-    "rural_hinterland": N_("Rural hinterland"),
-    "existing_hub": N_("Creative hub already open"),
-    "heritage_led": N_("Heritage-led"),
-}
-NOT_ANSWERED = N_("Not answered")
-DONT_KNOW_WORDS = N_("Don't know")
-DOES_NOT_APPLY = N_("Does not apply")
-NOT_DOCUMENTED = N_("not documented")
-NOT_ASSESSED = N_("Not assessed")
-NOT_ASSESSED_TEXT = N_("No question of this dimension was answered.")
-YES, NO = N_("yes"), N_("no")
-ANSWERED_DONT_KNOW = N_("Answered “Don't know”")
-GENERIC_FIND_OUT = N_("The answer to this question, and where the figure or fact comes from.")
-GENERIC_ASK = N_("Whoever in the municipality or among the partners holds this information.")
-# The reasons readiness.compare gives for a similar case (its TRAIT_PHRASES and the
-# "strong in" phrase), as msgids; a reason not listed here is shown as it is.
-REASON_PHRASES = (
-    N_("a town of the same size"),
-    N_("a centre with a rural hinterland"),
-    N_("an existing creative hub"),
-    N_("heritage-led"),
-)
-_STRONG_PREFIX = "strong, as you are, in "
-STRONG_REASON = N_("strong, as you are, in %(dimensions)s")
-# The words of the page margins (see _running_words).
-FOOTER = N_("Creative cluster readiness · self-assessment")
-PAGE_OF = N_("page %(page)s of %(pages)s")
-
-
-def answer_text(q: Question, value: AnswerValue, gettext: Gettext = _english) -> str:
-    """An answer in words: option labels, never raw values."""
-    if value is None or value == "" or value == []:
-        return gettext(NOT_ANSWERED)
-    if is_dont_know(value):
-        return gettext(DONT_KNOW_WORDS)
-    if q.type == QuestionType.multi and isinstance(value, list):
-        return "; ".join(_label(q, v) for v in value)
-    if q.type == QuestionType.number:
-        number = float(value)  # type: ignore[arg-type]
-        shown = str(int(number)) if number.is_integer() else f"{number:g}"
-        return f"{shown} {q.unit}".strip()
-    if q.type == QuestionType.text:
-        return _cap(value, MAX_TEXT)
-    return _label(q, str(value))
-
-
-def _label(q: Question, value: str) -> str:
-    opt = q.option(value)
-    return opt.label if opt else value
-
-
-def _points(x: float | None) -> str:
-    return "–" if x is None else str(int(round(x)))
-
-
-def _trait_text(name: str, value: object, content: Content, gettext: Gettext = _english) -> str:
-    if value is None:
-        return gettext(NOT_DOCUMENTED)
-    if isinstance(value, bool):
-        return gettext(YES) if value else gettext(NO)
-    if name == "population_band":
-        q = content.questions.get("population_band")
-        if q is not None:
-            return _label(q, str(value))
-    return str(value)
-
-
-def _reason(text: str, gettext: Gettext) -> str:
-    if text.startswith(_STRONG_PREFIX):
-        return gettext(STRONG_REASON) % {"dimensions": text[len(_STRONG_PREFIX):]}
-    return gettext(text) if text in REASON_PHRASES else text
-
-
-_SOURCE_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
-_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
-
-
-def _source(s: Any) -> dict[str, Any]:
-    return {
-        "title": SEED_DOCUMENTS.get(s.document, s.document),
-        "quote": s.quote,
-        # Quotes stay in the language of their document (English, or Greek).
-        "quote_language": "el" if _GREEK.search(s.quote) else "en",
-        "document": s.document,
-        "number": _SOURCE_NUMBERS.get(s.document, 0),
-    }
-
-
-def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = _english) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "anchor": f"finding-{f.id}",
-        "number": number,
-        "kind": f.kind,
-        "kind_word": gettext(KIND_WORDS.get(f.kind, f.kind)),
-        "severity": f.severity,
-        "severity_word": gettext(SEVERITY_WORDS[f.severity]),
-        "title": f.title,
-        "explanation": f.rule.explanation,
-        "dimension": content.dimension_by_id[f.dimension].title if f.dimension in content.dimension_by_id else "",
-        "dimension_id": f.dimension,
-        "recommendations": [
-            {
-                "action": r.action,
-                "lead": r.lead,
-                "horizon": gettext(HORIZON_TITLES[r.horizon]) if r.horizon in HORIZON_TITLES else r.horizon,
-                "horizon_id": r.horizon,
-                "indicator": r.indicator,
-            }
-            for r in f.recommendations
-        ],
-        "cases": [
-            {"name": c.name, "place": c.place, "country": c.country, "summary": c.summary}
-            for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
-            if c is not None
-        ],
-        "sources": [_source(s) for s in f.sources],
-    }
-
-
-def _dimension_view(
-    number: int, d: DimensionResult, findings: list[dict], content: Content, gettext: Gettext = _english
-) -> dict[str, Any]:
-    plan = None
-    if d.plan is not None:
-        plan = {
-            "target": d.plan.target.label,
-            "target_min": _points(d.plan.target.min),
-            "reachable": d.plan.reachable,
-            "changes": [
-                {
-                    "question": c.question.text,
-                    "current": answer_text(c.question, c.current, gettext),
-                    "proposed": answer_text(c.question, c.proposed, gettext),
-                    "gain": f"+{c.gain:.0f}" if c.gain >= 0.5 else f"+{c.gain:.1f}",
-                }
-                for c in d.plan.changes
-            ],
-        }
-    drivers = []
-    for dr in d.drivers:
-        direction = "raises" if dr.effect > 0 else ("lowers" if dr.effect < 0 else "neutral")
-        drivers.append(
-            {
-                "question": dr.question.text,
-                "answer": answer_text(dr.question, dr.value, gettext),
-                "effect": f"{dr.effect:+.0f}".replace("-", "\u2212") if abs(dr.effect) >= 0.5 else "0",
-                "direction": direction,
-                "direction_word": gettext(DIRECTION_WORDS[direction]),
-            }
-        )
-    return {
-        "number": number,
-        "id": d.id,
-        "anchor": f"dimension-{d.id}",
-        "title": d.title,
-        "summary": d.dimension.summary,
-        "score": _points(d.score),
-        "score_value": d.score,
-        "level": d.level.label if d.level else gettext(NOT_ASSESSED),
-        "level_description": d.level.description if d.level else gettext(NOT_ASSESSED_TEXT),
-        "answered": d.answered,
-        "applicable": d.applicable,
-        "drivers": drivers,
-        "plan": plan,
-        "findings": [f for f in findings if f["dimension_id"] == d.id],
-    }
-
-
-def _statements(items: list[Any]) -> list[dict[str, Any]]:
-    out = []
-    for s in items:
-        numbers = sorted({_SOURCE_NUMBERS.get(src.document, 0) for src in s.sources})
-        out.append({"text": s.text, "sources": [_source(src) for src in s.sources], "source_numbers": numbers})
-    return out
-
-
-def _case_view(
-    sc: Any, dims: list[dict], traits: dict[str, object], content: Content, gettext: Gettext = _english
-) -> dict[str, Any]:
-    case: CaseStudy = sc.case
-    profile = []
-    for d in dims:
-        judgement = case.profile.get(d["id"])
-        profile.append(
-            {
-                "title": d["title"],
-                "town": d["score"],
-                "town_level": d["level"],
-                "case": None if judgement is None else _points(judgement.score),
-                "note": None if judgement is None else judgement.note,
-            }
-        )
-    case_traits = case.traits.model_dump()
-    return {
-        "name": case.name,
-        "place": case.place,
-        "country": case.country,
-        "type": case.type,
-        "type_word": gettext(CASE_TYPES[case.type]) if case.type in CASE_TYPES else case.type,
-        "period": case.period,
-        "summary": case.summary,
-        "partners": case.partners,
-        "similarity": f"{sc.similarity * 100:.0f}",
-        "reasons": [_reason(r, gettext) for r in sc.reasons],
-        "shared_dimensions": sc.shared_dimensions,
-        "profile": profile,
-        "traits": [
-            {
-                "title": gettext(TRAIT_TITLES[name]) if name in TRAIT_TITLES else TRAIT_PHRASES.get(name, name),
-                "town": _trait_text(name, traits.get(name), content, gettext),
-                "case": _trait_text(name, case_traits.get(name), content, gettext),
-            }
-            for name in TRAIT_TITLES
-        ],
-        "what_they_did": _statements(case.what_they_did),
-        "resources": _statements(case.resources),
-        "resources_note": case.resources_note,
-        "results": _statements(case.results),
-        "difficulties": _statements(case.difficulties),
-        "sources": [_source(s) for s in case.sources],
-    }
-
-
-def _data_gap_view(gap: Any, gettext: Gettext = _english) -> dict[str, str]:
-    q: Question = gap.question
-    if q.data_gap is not None:
-        find_out, ask = q.data_gap.find_out, q.data_gap.ask
-    else:
-        find_out, ask = gettext(GENERIC_FIND_OUT), gettext(GENERIC_ASK)
-    return {
-        "dimension": gap.dimension_title,
-        "question": q.text,
-        "reason": gettext(ANSWERED_DONT_KNOW) if gap.reason == "dont_know" else gettext(NOT_ANSWERED),
-        "find_out": find_out,
-        "ask": ask,
-    }
-
-
-def _date_words(day: dt.date, language: str) -> str:
-    """The date in words, as the report's language writes it (English: 14 March 2026)."""
-    try:
-        locale = Locale.parse("en_GB" if language == "en" else language, sep="-")
-    except (ValueError, UnknownLocaleError):
-        locale = Locale.parse("en_GB")
-    return format_date(day, format="long", locale=locale)
-
-
-def _running_words(gettext: Gettext) -> dict[str, str]:
-    """The words of the page margins in the report's language, for the stylesheet's
-    ``string-set``: the footer, and "page N of M" cut around its two numbers."""
-    page_of = gettext(PAGE_OF)
-    m = re.fullmatch(r"(.*)%\(page\)s(.*)%\(pages\)s(.*)", page_of, re.S)
-    if m is None:  # a translation without both numbers, in this order
-        m = re.fullmatch(r"(.*)%\(page\)s(.*)%\(pages\)s(.*)", PAGE_OF, re.S)
-    assert m is not None
-    before, between, after = (part.replace("%%", "%") for part in m.groups())
-    return {"footer": gettext(FOOTER), "page_before": before, "page_between": between, "page_after": after}
-
-
-def report_context(content: Content, result: AssessmentResult, meta: ReportMeta) -> dict[str, Any]:
-    """Everything the template needs, derived from the content and the result.
-
-    ``content`` should be worded in ``meta.language`` (``content.for_language``);
-    the report's own words are translated here with that language's UI catalog.
-    """
-    _ = ui_translations(meta.language).gettext
-    answers = result.answers
-    findings = [_finding_view(f, content, i + 1, _) for i, f in enumerate(result.findings)]
-    dims = [_dimension_view(i + 1, d, findings, content, _) for i, d in enumerate(result.dimensions)]
-    risks = [f for f in findings if f["kind"] == "risk"]
-    strengths = [f for f in findings if f["kind"] == "strength"]
-
-    # Action plan: every recommendation, by horizon; risks before strengths, by priority.
-    plan: dict[str, list[dict]] = {h: [] for h in HORIZONS}
-    for f in findings:
-        for r in f["recommendations"]:
-            plan.setdefault(r["horizon_id"], []).append(
-                {**r, "finding": f["title"], "kind": f["kind_word"], "finding_kind": f["kind"], "anchor": f["anchor"]}
-            )
-    horizons = [
-        {"id": h, "title": _(HORIZON_TITLES[h]) if h in HORIZON_TITLES else h, "actions": plan[h]} for h in plan
-    ]
-    # The first actions: the earliest horizon first, then the order of the findings.
-    order = {h: i for i, h in enumerate(HORIZONS)}
-    first_actions = sorted(
-        (a for h in horizons for a in h["actions"]),
-        key=lambda a: (a["finding_kind"] != "risk", order.get(a["horizon_id"], 9)),
-    )[:3]
-
-    traits = town_traits(answers)
-    cases = [_case_view(sc, dims, traits, content, _) for sc in result.similar_cases if sc.similarity > 0]
-
-    appendix = []
-    groups = [(_("Town profile"), content.bank.profile)] + [(d.title, d.questions) for d in content.dimensions]
-    for title, questions in groups:
-        rows = []
-        for q in questions:
-            visible = is_visible(q, answers)
-            rows.append(
-                {
-                    "question": q.text,
-                    "answer": answer_text(q, answers.get(q.id), _) if visible else _(DOES_NOT_APPLY),
-                    "known": visible and is_known(answers.get(q.id)),
-                }
-            )
-        appendix.append({"title": title, "rows": rows})
-
-    axes = [chart.Axis(d["number"], d["title"], d["score_value"]) for d in dims]
-    bands = chart.bands_from_levels([(lv.label, lv.min) for lv in content.levels])
-    svg = chart.radar_svg(axes, bands, title=_("Readiness scores by dimension"))  # no user text in the SVG
-
-    nearest = dict(cases[0], summary=_first_sentences(cases[0]["summary"])) if cases else None
-    return {
-        "content": content,
-        "result": result,
-        "meta": meta,
-        "title": _("Creative cluster readiness: %(town)s") % {"town": meta.town},
-        "author": _("%(town)s self-assessment") % {"town": meta.town},
-        "created_iso": meta.created.isoformat(),
-        "created_words": _date_words(meta.created, meta.language),
-        "overall": _points(result.overall),
-        "level": result.level,
-        "levels": [
-            {"label": lv.label, "min": _points(lv.min), "max": _points(b.high - 1) if b.high < 100 else "100", "description": lv.description}
-            for lv, b in zip(content.levels, bands)
-        ],
-        "dimensions": dims,
-        "findings": findings,
-        "risks": risks,
-        "strengths": strengths,
-        "top_risks": risks[:3],
-        "top_strengths": strengths[:3],
-        "first_actions": first_actions,
-        "nearest": nearest,
-        "horizons": horizons,
-        "data_gaps": [_data_gap_view(g, _) for g in result.data_gaps],
-        "cases": cases,
-        "appendix": appendix,
-        "documents": SEED_DOCUMENTS,
-        "chart_svg": Markup(svg),  # built from numbers and escaped titles in chart.py
-        "answered": sum(d.answered for d in result.dimensions),
-        "applicable": sum(d.applicable for d in result.dimensions),
-        "profile_weight": f"{PROFILE_WEIGHT * 100:.0f}",
-        "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
-        "not_documented": _(NOT_DOCUMENTED),
-        "running": _running_words(_),
-        "changes": changes_view(content, meta.previous, result, _, answer_text,
-                                _date_words(meta.previous.date, meta.language)) if meta.previous else None,
-    }
-
-
-def _first_sentences(text: str, limit: int = 320) -> str:
-    """The first sentence(s) of a text, within ``limit`` characters where possible:
-    the executive summary must stay on one page. A sentence ends at . ! or ?
-    followed by a capital letter (any alphabet: “É”, “Ü”…)."""
-    sentences: list[str] = []
-    for part in re.split(r"(?<=[.!?])\s+", text.strip()):
-        if sentences and not part[:1].isupper():
-            sentences[-1] += " " + part
-        else:
-            sentences.append(part)
-    out = sentences[0]
-    for sentence in sentences[1:]:
-        if len(out) + 1 + len(sentence) > limit:
-            break
-        out += " " + sentence
-    return out
 
 
 def build_report_html(content: Content, result: AssessmentResult, meta: ReportMeta, inline_assets: bool = True) -> str:
@@ -586,7 +145,7 @@ def template_version(report_dir: Path | None = None) -> str:
         h.update(path.relative_to(report_dir).as_posix().encode())
         h.update(b"\0")
         h.update(path.read_bytes())
-    for module_file in (chart.__file__, __file__):
+    for module_file in (chart.__file__, report_view.__file__, __file__):
         h.update(Path(module_file).read_bytes())
     return h.hexdigest()[:16]
 

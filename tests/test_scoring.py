@@ -12,7 +12,7 @@ from readiness.compare import compare_case
 from readiness.conditions import Facts, evaluate
 from readiness.content import REPO_ROOT, ContentError, load_content
 from readiness.models import AllOf, AnyOf, CaseStudy, Leaf, NotOf, ProfileJudgement, Question, Source
-from readiness.scoring import level_for, plan_next_level, question_score, score_assessment
+from readiness.scoring import level_for, question_score, score_assessment
 
 
 @pytest.fixture

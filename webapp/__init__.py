@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from readiness.content import REPO_ROOT, load_content
 from readiness.report import RenderTimeout
 
-from . import cases, export_views, group, language, report_service, routes, workspaces
+from . import cases, export_views, group, language, routes, workspaces
 from .config import Config, check_config
 from .db import upgrade_database
 from .extensions import csrf, db

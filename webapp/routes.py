@@ -7,18 +7,20 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
 from readiness.content import Content
+from readiness.report_view import answer_text
 
 from . import report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
-from .models import Assessment
 from .locale_select import current_language, localized_content
-from .throttle import Throttle
+from .models import Assessment
 from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
+from .throttle import Throttle
 
 bp = Blueprint("assess", __name__)
 
@@ -259,13 +261,7 @@ def report(public_id: str) -> Response:
 
 
 def answer_label(question_id: str, value: AnswerValue) -> str:
-    """An answer as the officer saw it: option labels, not stored values."""
-    q = content().questions[question_id]
+    """An answer as the officer saw it: option labels, not stored values ("" when unanswered)."""
     if value is None:
         return ""
-    if isinstance(value, list):
-        return "; ".join(o.label for o in q.options if o.value in value)
-    opt = q.option(str(value)) if q.options else None
-    if opt:
-        return opt.label
-    return f"{value} {q.unit}".strip() if q.unit else str(value)
+    return answer_text(content().questions[question_id], value, gettext)
