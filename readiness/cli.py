@@ -248,22 +248,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] = args.func
+def run_command(prog: str, func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command the way every console script of the project does: a user's
+    mistake is one line on stderr and exit 2, never a traceback."""
     try:
         return func(args)
     except UserError as exc:
-        print(f"readiness: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        print("readiness: the content has problems (run 'readiness lint'):", file=sys.stderr)
+        print(f"{prog}: the content has problems (run 'readiness lint'):", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run_command("readiness", args.func, args)
 
 
 if __name__ == "__main__":

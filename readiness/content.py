@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from pydantic import ValidationError
@@ -68,10 +68,10 @@ def _strip_lines(data: Any) -> Any:
     return data
 
 
-def _line_at(raw: Any, loc: Iterable[Any]) -> int | None:
-    """The line of the deepest mapping on the path ``loc`` through ``raw``."""
-    line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
+def _path_nodes(raw: Any, loc: Iterable[Any]) -> Iterator[Any]:
+    """The nodes of ``raw`` along pydantic's error path ``loc``, outermost first."""
     node = raw
+    yield node
     for key in loc:
         if isinstance(node, dict) and key in node:
             node = node[key]
@@ -79,24 +79,19 @@ def _line_at(raw: Any, loc: Iterable[Any]) -> int | None:
             node = node[key]
         else:
             continue  # pydantic adds union-branch names to the path; skip them
-        if isinstance(node, dict) and LINE_KEY in node:
-            line = node[LINE_KEY]
-    return line
+        yield node
+
+
+def _line_at(raw: Any, loc: Iterable[Any]) -> int | None:
+    """The line of the deepest mapping on the path ``loc`` through ``raw``."""
+    lines = [n[LINE_KEY] for n in _path_nodes(raw, loc) if isinstance(n, dict) and LINE_KEY in n]
+    return lines[-1] if lines else None
 
 
 def _id_at(raw: Any, loc: Iterable[Any]) -> str | None:
     """The id of the deepest item with an ``id`` on the path ``loc``."""
-    found, node = (raw.get("id") if isinstance(raw, dict) else None), raw
-    for key in loc:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-        else:
-            continue
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            found = node["id"]
-    return found
+    ids = [n["id"] for n in _path_nodes(raw, loc) if isinstance(n, dict) and isinstance(n.get("id"), str)]
+    return ids[-1] if ids else None
 
 
 def read_yaml(path: Path) -> Any:

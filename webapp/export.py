@@ -27,14 +27,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness import export as fmt
-from readiness.content import Content, ContentError, load_content
+from readiness.cli import UserError, run_command
+from readiness.content import Content, load_content
 from readiness.group import ROLES, group_result
 from readiness.scoring import score_assessment
 
 from .models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
 from .store import Sessions, hash_token, new_token
 
-EXIT_USAGE = 2
 
 
 # --------------------------------------------------------------------------- export
@@ -282,8 +282,6 @@ def import_document(sessions: Sessions, data: Any) -> dict[str, int]:
 # --------------------------------------------------------------------------- the operator's command
 
 
-class UserError(Exception):
-    """Bad input from the operator: one line on stderr, exit 2."""
 
 
 def default_database_url() -> str:
@@ -374,18 +372,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except UserError as exc:
-        print(f"readiness-export: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ContentError as exc:
-        print("readiness-export: the content has problems (run 'readiness lint'):", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return 0
+    return run_command("readiness-export", run, args)
 
 
 if __name__ == "__main__":
