@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -232,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("answers")
     p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
     p.set_defaults(func=cmd_score)
+    sub.add_parser("export", help="export the app's database as JSON (see `readiness export --help`)",
+                   add_help=False)
     p = sub.add_parser("translations", help="content translations: status, scaffold, mark; compile UI catalogs")
     p.add_argument("action", choices=["status", "scaffold", "mark", "compile"])
     p.add_argument("--lang", help="language code, e.g. pt or it")
@@ -265,7 +268,16 @@ def run_command(prog: str, func: Callable[[argparse.Namespace], int], args: argp
         return 0
 
 
+# `readiness export` reads the web app's database: that code lives with the app
+# (webapp/export.py, also installed as `readiness-export`). It is found by name at
+# run time so that this package keeps no dependency on the web package.
+EXPORTER = "webapp.export"
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export"]:
+        return importlib.import_module(EXPORTER).main(argv[1:])
     args = build_parser().parse_args(argv)
     return run_command("readiness", args.func, args)
 

@@ -102,3 +102,16 @@ def test_report_writes_a_pdf(answers_file: Path, tmp_path: Path):
     out = run("report", str(answers_file), "-o", str(tmp_path / "r.pdf"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_export_subcommand_reads_the_apps_database(tmp_path: Path):
+    from webapp.db import upgrade_database
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    upgrade_database(url)
+    out = run("export", "--database", url)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["format"] == "cluster-readiness-export" and data["assessments"] == []
+    bad = run("export", "--database", f"sqlite:///{tmp_path / 'missing.sqlite3'}")
+    assert bad.returncode == 2 and "no SQLite database" in bad.stderr and "Traceback" not in bad.stderr
