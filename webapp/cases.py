@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
@@ -20,13 +20,6 @@ from .routes import content, owned
 
 bp = Blueprint("cases", __name__)
 
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    # The library is public; a comparison shows a town's scores: keep it out of caches.
-    if request.endpoint == "cases.compare":
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _types() -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,12 +20,12 @@ from wtforms.validators import InputRequired, ValidationError
 from readiness import group as group_core
 from readiness.answers import is_visible
 
+from . import access, store
 from . import group_store as gstore
-from . import store
 from .extensions import db
 from .forms import form_data, read_and_check, step_form_class
 from .models import Assessment, Contribution
-from .routes import answer_label, content, owned, resume_url
+from .routes import answer_label, content, owned
 from .steps import PROFILE_STEP, all_steps, shown_questions
 
 bp = Blueprint("group", __name__)
@@ -85,11 +85,6 @@ def _steps() -> list:
     return [s for s in all_steps(content()) if s.id != PROFILE_STEP]
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
 
 # --------------------------------------------------------------------------- owner
 
@@ -98,7 +93,7 @@ def _no_store(response: Response) -> Response:
 def owner(public_id: str) -> str:
     assessment = owned(public_id)
     new = session.pop("new_invitation", None) or {}
-    link = resume_url(new["token"]).replace("/r/", "/i/", 1) if new.get("id") == public_id else None
+    link = access.capability_url("group.enter", new["token"]) if new.get("id") == public_id else None
     return render_template("group/owner.html", assessment=assessment, link=link, roles=roles(),
                            invitations=gstore.invitations(db.sessions, assessment.id),
                            group=_group_view(assessment), label=answer_label, show_views=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -14,7 +13,7 @@ from readiness.conditions import AnswerValue
 from readiness.content import Content
 from readiness.report_view import answer_text
 
-from . import report_service, store
+from . import access, report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
 from .locale_select import current_language, localized_content
@@ -33,42 +32,22 @@ def content() -> Content:
     return localized_content()
 
 
-def _link_tag(token_hash: str) -> str:
-    return token_hash[:16]
-
-
 def grant(assessment: Assessment) -> None:
-    """Give this browser access to the assessment for as long as its current resume link is valid:
-    the grant carries a tag of the link, so issuing a new link revokes every browser's access."""
-    prefix = assessment.public_id + "."
-    granted = [p for p in session.get(GRANTED, []) if not p.startswith(prefix)]
-    session[GRANTED] = (granted + [prefix + _link_tag(assessment.token_hash)])[-MAX_GRANTS:]
+    """Give this browser access to the assessment for as long as its current resume link is valid."""
+    access.grant(GRANTED, assessment.public_id, assessment.token_hash, MAX_GRANTS)
 
 
 def owned(public_id: str) -> Assessment:
-    """The assessment, if this browser was given access to it through its resume link; else 404."""
-    prefix = public_id + "."
-    tag = next((p[len(prefix):] for p in session.get(GRANTED, []) if p.startswith(prefix)), None)
-    if tag is None:
-        abort(404)
-    assessment = store.by_public_id(db.sessions, public_id)
-    if assessment is None or not secrets.compare_digest(tag, _link_tag(assessment.token_hash)):
-        abort(404)  # unknown, or its link was revoked since this browser opened it
+    """The assessment, if this browser was given access to it through its current resume link; else 404."""
+    assessment = store.by_public_id(db.sessions, public_id) if public_id else None
+    if assessment is None or not access.granted(GRANTED, public_id, assessment.token_hash):
+        abort(404)  # unknown, never granted, or its link was revoked since this browser opened it
     g.assessment_language = assessment.language  # pages of an assessment speak its language
     return assessment
 
 
 def resume_url(token: str) -> str:
-    base = current_app.config.get("BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for("assess.resume", token=token)
-
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    # Answers and links are private: never keep them in shared caches or history snapshots.
-    if request.endpoint and request.endpoint != "assess.index":
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return access.capability_url("assess.resume", token)
 
 
 @bp.get("/")

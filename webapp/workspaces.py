@@ -7,20 +7,17 @@ Without a grant every page is 404.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 
 from readiness import history as history_core
 
-from . import report_service
+from . import access, report_service
 from . import workspace_store as wstore
-from .countries import country_label
 from .extensions import db
-from .locale_select import current_language
 from .models import Workspace
-from .routes import answer_label, content, grant, owned, resume_url
+from .routes import answer_label, content, grant, owned
 
 bp = Blueprint("workspace", __name__)
 
@@ -29,30 +26,19 @@ MAX_GRANTS = 10
 
 
 def grant_workspace(ws: Workspace) -> None:
-    """Like ``routes.grant``: the grant carries a tag of the current link, so a new
-    workspace link revokes every browser that came in through the old one."""
-    prefix = ws.public_id + "."
-    granted = [p for p in session.get(GRANTED, []) if not p.startswith(prefix)]
-    session[GRANTED] = (granted + [prefix + ws.token_hash[:16]])[-MAX_GRANTS:]
+    access.grant(GRANTED, ws.public_id, ws.token_hash, MAX_GRANTS)
 
 
 def workspace_owned(public_id: str) -> Workspace:
-    prefix = public_id + "."
-    tag = next((p[len(prefix):] for p in session.get(GRANTED, []) if p.startswith(prefix)), None)
-    ws = wstore.by_public_id(db.sessions, public_id) if tag is not None else None
-    if ws is None or not secrets.compare_digest(tag or "", ws.token_hash[:16]):
+    """The workspace, if this browser came in through its current link; else 404."""
+    ws = wstore.by_public_id(db.sessions, public_id)
+    if ws is None or not access.granted(GRANTED, public_id, ws.token_hash):
         abort(404)
     return ws
 
 
 def workspace_url(token: str) -> str:
-    return resume_url(token).replace("/r/", "/w/", 1)
-
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return access.capability_url("workspace.enter", token)
 
 
 @bp.post("/a/<public_id>/workspace")
@@ -79,10 +65,8 @@ def show(ws_id: str) -> str:
     submitted = [(a.public_id, a.submitted_at, report_service.result_for(a)) for a in rows if a.status == "submitted"]
     new = session.pop("new_workspace_link", None) or {}  # the link is shown once
     link = workspace_url(new["token"]) if new.get("id") == ws_id else None
-    lang = current_language()
     return render_template("workspace/show.html", workspace=ws, assessments=rows, label=answer_label,
-                           history=history_core.history(content(), submitted), link=link,
-                           country_name=lambda name: country_label(name, lang))
+                           history=history_core.history(content(), submitted), link=link)
 
 
 @bp.post("/ws/<ws_id>/link")
