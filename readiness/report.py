@@ -335,7 +335,7 @@ class _RendererPool:
         with self.lock:
             self.live -= 1
 
-    def render(self, html: str, fetcher: SafeURLFetcher, timeout: float) -> bytes:
+    def render(self, html: str | tuple[str, ...], fetcher: SafeURLFetcher, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:

@@ -51,7 +51,7 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
     return PreviousAssessment(_day(last.submitted_at or last.updated_at), result_for(last, worded_for=assessment))
 
 
-def meta_for(assessment: Assessment, bilingual: bool = False) -> ReportMeta:
+def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True) -> ReportMeta:
     return ReportMeta(
         town=assessment.town,
         country=assessment.country,
@@ -60,7 +60,7 @@ def meta_for(assessment: Assessment, bilingual: bool = False) -> ReportMeta:
         contact_role=assessment.contact_role,
         language=assessment.language,
         bilingual=bilingual and assessment.language != "en",
-        previous=previous_for(assessment),
+        previous=previous_for(assessment) if with_previous else None,
     )
 
 
@@ -78,5 +78,6 @@ def report_pdf(assessment: Assessment, bilingual: bool = False) -> bytes:
 
 
 def results_view(assessment: Assessment) -> dict:
-    """The view model of the results page: the same one the PDF report is built from."""
-    return report_context(content(assessment), result_for(assessment), meta_for(assessment))
+    """The view model of the results page: the same one the PDF report is built from.
+    (The page does not show the comparison with a previous assessment: not scored here.)"""
+    return report_context(content(assessment), result_for(assessment), meta_for(assessment, with_previous=False))

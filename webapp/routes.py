@@ -150,9 +150,12 @@ def step(public_id: str, step_id: str) -> Any:
     except store.EditConflict as conflict:
         # Someone else saved this step meanwhile: show what changed, keep what this officer typed.
         for qid, now in conflict.changed.items():
-            now_text = f"it is now “{answer_label(qid, now)}”" if now is not None else "they cleared it"
-            form[qid].errors = [f"Someone else changed this answer while you were editing ({now_text}). "
-                                "Send the page again to keep your answer."]
+            form[qid].errors = [
+                gettext("Someone else changed this answer while you were editing (it is now “%(answer)s”). "
+                        "Send the page again to keep your answer.", answer=answer_label(qid, now))
+                if now is not None else
+                gettext("Someone else changed this answer while you were editing (they cleared it). "
+                        "Send the page again to keep your answer.")]
         _, now = store.load_answers_and_revisions(db.sessions, assessment.id)
         revisions = encode_revisions(shown, now)
         return _render_step(assessment, current, form, shown, revisions), 409
