@@ -240,3 +240,10 @@ def test_a_report_beyond_the_render_limit_gets_a_friendly_busy_page(app, town):
     assert busy.status_code == 503 and busy.headers["Retry-After"]
     assert "try the download again" in busy.get_data(as_text=True)
     assert own.client.get(own.url("report.pdf")).status_code == 200  # the slot is free again
+
+
+@pytest.mark.parametrize("path", ["/a/%00/link", "/a/%00/review", "/ws/%00", "/ws/%00/export.json", "/a/%00/report.pdf"])
+def test_junk_ids_are_not_found_before_any_database_lookup(client, path):
+    """An id this browser was never granted (here a NUL byte, which PostgreSQL refuses in
+    a query) is a plain 404: access is checked in the session before the database."""
+    assert client.get(path).status_code == 404

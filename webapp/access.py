@@ -25,11 +25,18 @@ def grant(key: str, public_id: str, token_hash: str, limit: int) -> None:
     session[key] = (granted + [prefix + _tag(token_hash)])[-limit:]
 
 
-def granted(key: str, public_id: str, token_hash: str | None) -> bool:
-    """True if this browser was granted ``public_id`` through its current link."""
+def granted_tag(key: str, public_id: str) -> str | None:
+    """The tag of the link through which this browser was granted ``public_id``, if any.
+
+    Checked before any database lookup: an id this browser was never given (a
+    guess, or junk such as a NUL byte) never reaches the database."""
     prefix = public_id + "."
-    tag = next((p[len(prefix):] for p in session.get(key, []) if p.startswith(prefix)), None)
-    return tag is not None and token_hash is not None and secrets.compare_digest(tag, _tag(token_hash))
+    return next((p[len(prefix):] for p in session.get(key, []) if p.startswith(prefix)), None)
+
+
+def tag_matches(tag: str, token_hash: str) -> bool:
+    """True if the grant was made through the link that is current now (not revoked)."""
+    return secrets.compare_digest(tag, _tag(token_hash))
 
 
 def capability_url(endpoint: str, token: str) -> str:

@@ -39,8 +39,9 @@ def grant(assessment: Assessment) -> None:
 
 def owned(public_id: str) -> Assessment:
     """The assessment, if this browser was given access to it through its current resume link; else 404."""
-    assessment = store.by_public_id(db.sessions, public_id) if public_id else None
-    if assessment is None or not access.granted(GRANTED, public_id, assessment.token_hash):
+    tag = access.granted_tag(GRANTED, public_id)
+    assessment = store.by_public_id(db.sessions, public_id) if tag is not None else None
+    if assessment is None or not access.tag_matches(tag, assessment.token_hash):
         abort(404)  # unknown, never granted, or its link was revoked since this browser opened it
     g.assessment_language = assessment.language  # pages of an assessment speak its language
     return assessment

@@ -31,8 +31,9 @@ def grant_workspace(ws: Workspace) -> None:
 
 def workspace_owned(public_id: str) -> Workspace:
     """The workspace, if this browser came in through its current link; else 404."""
-    ws = wstore.by_public_id(db.sessions, public_id)
-    if ws is None or not access.granted(GRANTED, public_id, ws.token_hash):
+    tag = access.granted_tag(GRANTED, public_id)
+    ws = wstore.by_public_id(db.sessions, public_id) if tag is not None else None
+    if ws is None or not access.tag_matches(tag, ws.token_hash):
         abort(404)
     return ws
 
