@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 from pydantic import ValidationError
 
+from .bibliography import BIBLIOGRAPHY_FILE, Bibliography
 from .i18n import REPO_ROOT as I18N_REPO_ROOT
 from .i18n import ContentTranslation, TranslationError, iter_languages, load_translation, localize
 from .lint import structural_problems
@@ -151,6 +152,7 @@ class Content:
     files: dict[str, str] = field(default_factory=dict)  # id -> file, for messages
     translations: dict[str, ContentTranslation] = field(default_factory=dict)
     language: str = "en"
+    bibliography: Bibliography | None = None  # None when sources/bibliography.yaml is absent
 
     @property
     def version(self) -> str:
@@ -295,6 +297,12 @@ def load_content(root: Path | str | None = None) -> Content:
             cases.append(case)
             files.setdefault(f"case:{case.id}", _rel(path, root))
 
+    bibliography = None
+    if (root / BIBLIOGRAPHY_FILE).exists():
+        raw = attempt(read_yaml, root / BIBLIOGRAPHY_FILE)
+        bibliography = attempt(_validate, Bibliography, raw, root / BIBLIOGRAPHY_FILE, root) if raw is not None else None
+        files["_bibliography"] = BIBLIOGRAPHY_FILE
+
     translations: dict[str, ContentTranslation] = {}
     for lang in iter_languages(root):
         try:
@@ -309,7 +317,8 @@ def load_content(root: Path | str | None = None) -> Content:
     if problems:
         raise ContentError(problems)
     assert bank is not None
-    content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files, translations=translations)
+    content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files, translations=translations,
+                      bibliography=bibliography)
 
     problems = structural_problems(content)
     if problems:

@@ -10,7 +10,6 @@ S1-S21 covered, no question that nothing uses. It also reports coverage.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from .compare import TRAIT_QUESTIONS
 from .conditions import ALL_OPERATORS, leaves
 from .i18n import translation_status, ui_catalog_gaps
 from .models import DIMENSION_IDS, Condition, Question, Source
+from .quotes import normalise_for_quote
 
 if TYPE_CHECKING:
     from .content import Content
@@ -118,14 +118,6 @@ def _all_sources(content: "Content") -> Iterable[tuple[str, Source]]:
         for judgement in c.profile.values():
             for s in judgement.sources if judgement else []:
                 yield where, s
-
-
-def normalise_for_quote(text: str) -> str:
-    """Fold what differs between a quote and its document without changing meaning."""
-    text = unicodedata.normalize("NFKC", text)
-    for a, b in (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-")):
-        text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 @dataclass

@@ -7,6 +7,7 @@ content is executed. Conditions are trees of whitelisted operators
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
@@ -40,6 +41,16 @@ class Strict(BaseModel):
 class Source(Strict):
     document: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
     quote: str = Field(min_length=8)
+
+
+class Review(Strict):
+    """Who read an item against which documents, on which content version (see docs/content.md)."""
+
+    by: str = Field(min_length=2)
+    documents: list[Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]] = Field(min_length=1)
+    content_version: str = Field(min_length=1)
+    date: dt.date
+    note: str = ""
 
 
 # --------------------------------------------------------------------------- conditions
@@ -237,6 +248,7 @@ class Rule(Strict):
     recommendations: list[Recommendation] = Field(min_length=1)
     cases: list[Identifier] = []
     sources: list[Source] = Field(min_length=1)
+    review: list[Review] = []
     line: int | None = None
 
 
@@ -281,7 +293,10 @@ class CaseStudy(Strict):
     transferable: list[Statement] = []
     profile: dict[Identifier, ProfileJudgement | None] = {}
     traits: TownTraits = TownTraits()
+    # The names by which the source documents call the case (for the evidence checks).
+    named_as: list[str] = []
     sources: list[Source] = Field(min_length=1)
+    review: list[Review] = []
     line: int | None = None
 
     @field_validator("profile")

@@ -1,0 +1,361 @@
+"""Evidence checks: does each statement say only what its documents say, about whom they say it?
+
+What a program can check of the evidence standard (docs/content.md, "The evidence
+standard"), using the bibliography (``sources/bibliography.yaml``) and the texts:
+
+- ``furniture``: a quote drawn only from a page's navigation, sidebar, teasers,
+  footer or metadata;
+- ``case-not-named``: a statement about a case (in a case file, or a rule or help
+  text that names the case) citing a document that never names that case, or a
+  passage of it that is about someone else;
+- ``rule-case``: a rule whose ``cases`` do not appear in its cited documents or in
+  the passages its quotes come from;
+- ``aim-as-result``: a statement citing a sentence that states an aim (objective,
+  intention, "will", "is going to", striving, potential) without a tense marker of
+  its own ("set out to", "aims", "planned", ...);
+- ``review``: every case and rule has a review record covering the documents it cites.
+
+Each problem is one line naming the file, the line, the id and the check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .bibliography import BIBLIOGRAPHY_FILE, Bibliography, Document, Passage
+from .quotes import normalise_for_quote
+from .models import CaseStudy, Source
+
+if TYPE_CHECKING:
+    from .content import Content
+
+# A sentence of a document states an aim, not a result, when it says so.
+AIM_IN_DOCUMENT = re.compile(
+    r"\b(objective|aim of|the aim|intention|will be|will research|is going to explore|striving|set out to|"
+    r"potential to|could be|may be selected|main value-added that .* can produce)\b"
+)
+# A statement keeps the aim an aim with one of these.
+AIM_IN_STATEMENT = re.compile(
+    r"\b(set out|sets out|setting out|aim|aims|aimed|aiming|objective|objectives|intend|intends|intended|"
+    r"intention|plan|plans|planned|meant|will|would|could|may|might|seek|seeks|sought|striving|strive|"
+    r"potential|purpose|stated|states|says|said|according|calls|wants|wanted|proposed|propose|"
+    r"to be held|is to|are to|goal|goals|hope|hopes|exploring|explore|suggest|suggests|suggested)\b"
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A piece of text that cites sources, and the cases it speaks about."""
+
+    where: str
+    text: str
+    sources: tuple[Source, ...]
+    cases: tuple[str, ...]  # the cases the text is about (by file, or by the names it mentions)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    line: int
+    furniture: bool
+    passage: Passage | None
+
+
+@dataclass
+class SourceText:
+    """One document's text, line by line, with its bibliography entry."""
+
+    entry: Document
+    raw_lines: list[str]
+
+    @cached_property
+    def _index(self) -> tuple[str, list[tuple[int, int]]]:
+        """The normalised text (non-empty lines joined by a space) and each line's start offset."""
+        parts, starts, pos = [], [], 0
+        for number, raw in enumerate(self.raw_lines, start=1):
+            norm = normalise_for_quote(raw)
+            if not norm:
+                continue
+            starts.append((pos, number))
+            parts.append(norm)
+            pos += len(norm) + 1
+        return " ".join(parts), starts
+
+    @property
+    def text(self) -> str:
+        return self._index[0]
+
+    def _line_at(self, offset: int) -> int:
+        line = 1
+        for start, number in self._index[1]:
+            if start > offset:
+                break
+            line = number
+        return line
+
+    @cached_property
+    def _inline_furniture(self) -> list[tuple[int, int]]:
+        """Offsets of furniture given by text only (it shares its line with content)."""
+        out = []
+        for span in self.entry.spans:
+            if span.lines is None and span.text:
+                needle = normalise_for_quote(span.text)
+                out += [(m.start(), m.start() + len(needle)) for m in re.finditer(re.escape(needle), self.text)]
+        return out
+
+    def occurrences(self, quote: str) -> list[Occurrence]:
+        needle = normalise_for_quote(quote)
+        out = []
+        for m in re.finditer(re.escape(needle), self.text) if needle else []:
+            line = self._line_at(m.start())
+            inline = any(a <= m.start() and m.end() <= b for a, b in self._inline_furniture)
+            out.append(Occurrence(line, bool(self.entry.span_at(line)) or inline, self.entry.passage_at(line)))
+        return out
+
+    @cached_property
+    def content_text(self) -> str:
+        """The document without its furniture: what may be quoted and what 'names' a case."""
+        kept = [normalise_for_quote(raw) for n, raw in enumerate(self.raw_lines, start=1) if not self.entry.span_at(n)]
+        text = " ".join(k for k in kept if k)
+        for span in self.entry.spans:
+            if span.lines is None and span.text:
+                text = text.replace(normalise_for_quote(span.text), " ")
+        return text
+
+    def passage_text(self, passage: Passage) -> str:
+        lines = self.raw_lines[passage.lines[0] - 1 : passage.lines[1]]
+        return normalise_for_quote(" ".join(lines))
+
+    def sentences_with(self, quote: str) -> list[str]:
+        """The sentences (or colon-separated clauses) of the document that overlap the quote.
+
+        A line of these documents is a paragraph, so sentences never cross lines."""
+        needle = normalise_for_quote(quote)
+        out: list[str] = []
+        for raw in self.raw_lines if needle else []:
+            line = normalise_for_quote(raw)
+            for m in re.finditer(re.escape(needle), line):
+                pos = 0
+                for sentence in _SENTENCE_END.split(line):
+                    start, pos = pos, pos + len(sentence) + 1
+                    if start < m.end() and m.start() < start + len(sentence):
+                        out.append(sentence)
+        return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!:;])\s")
+
+
+@dataclass
+class EvidenceReport:
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def error(self, check: str, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message} [{check}]")
+        self.counts[check] = self.counts.get(check, 0) + 1
+
+
+# --------------------------------------------------------------------------- what the content claims
+
+
+def case_names(case: CaseStudy) -> list[str]:
+    return [n for n in (case.named_as or [case.name]) if n.strip()]
+
+
+def _mentions(text: str, content: "Content") -> tuple[str, ...]:
+    norm = normalise_for_quote(text)
+    return tuple(c.id for c in content.cases if any(_names_in(n, norm) for n in case_names(c)))
+
+
+def _names_in(name: str, normalised_text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(normalise_for_quote(name)) + r"(?!\w)", normalised_text) is not None
+
+
+def claims(content: "Content") -> Iterator[Claim]:
+    """Every cited text of the content: help texts, rule explanations, case statements and notes."""
+    files = content.files
+    for q in content.questions.values():
+        key = "_profile" if q.dimension == "profile" else f"_dim_{q.dimension}"
+        if q.sources:
+            yield Claim(f"{files.get(key, '?')}:{q.line or '?'}: [{q.id}]", q.help or q.text, tuple(q.sources),
+                        _mentions(q.help, content))
+    for r in content.rules:
+        where = f"{files.get(f'rule:{r.id}', '?')}:{r.line or '?'}: [{r.id}]"
+        yield Claim(where, r.explanation, tuple(r.sources), _mentions(r.explanation, content))
+    for c in content.cases:
+        where = f"{files.get(f'case:{c.id}', '?')}: [{c.id}]"
+        yield Claim(f"{where} summary", c.summary, tuple(c.sources), (c.id,))
+        for group in ("what_they_did", "resources", "results", "difficulties", "transferable"):
+            for i, st in enumerate(getattr(c, group)):
+                yield Claim(f"{where} {group}[{i}]", st.text, tuple(st.sources), (c.id,))
+        for dim, judgement in c.profile.items():
+            if judgement is not None:
+                yield Claim(f"{where} profile.{dim}", judgement.note, tuple(judgement.sources), (c.id,))
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def load_texts(bibliography: Bibliography, sources_dir: Path) -> dict[str, SourceText]:
+    out = {}
+    for doc in bibliography.documents:
+        path = sources_dir / doc.document
+        if path.exists():
+            out[doc.document] = SourceText(doc, path.read_text(encoding="utf-8").splitlines())
+    return out
+
+
+def bibliography_problems(content: "Content", texts: dict[str, SourceText], report: EvidenceReport) -> None:
+    bib = content.bibliography
+    assert bib is not None
+    cited = {s.document for claim in claims(content) for s in claim.sources}
+    for name in sorted(cited - set(bib.by_name)):
+        report.error("bibliography", BIBLIOGRAPHY_FILE, f"{name} is cited but not in the bibliography")
+    for doc in bib.documents:
+        for passage in doc.passages:
+            for case_id in passage.cases:
+                if case_id not in content.case_by_id:
+                    report.error("bibliography", BIBLIOGRAPHY_FILE, f"{doc.document}: passage names unknown case {case_id!r}")
+        st = texts.get(doc.document)
+        if st is None:
+            continue
+        n = len(st.raw_lines)
+        for part in [*doc.spans, *doc.passages]:
+            if part.lines and part.lines[1] > n:
+                report.error("bibliography", BIBLIOGRAPHY_FILE, f"{doc.document}: lines {list(part.lines)} beyond its {n} lines")
+        for span in doc.spans:
+            needle = normalise_for_quote(span.text or "")
+            if span.lines and needle and needle not in normalise_for_quote(st.raw_lines[span.lines[0] - 1]):
+                report.error("bibliography", BIBLIOGRAPHY_FILE,
+                             f"{doc.document}: line {span.lines[0]} does not contain {span.text!r} (lines moved?)")
+            elif not span.lines and needle not in st.text:
+                report.error("bibliography", BIBLIOGRAPHY_FILE, f"{doc.document}: span text {span.text!r} not found")
+
+
+def furniture_problems(content: "Content", texts: dict[str, SourceText], report: EvidenceReport) -> None:
+    for claim in claims(content):
+        for src in claim.sources:
+            st = texts.get(src.document)
+            found = st.occurrences(src.quote) if st else []
+            if found and all(o.furniture for o in found):
+                kinds = sorted({(st.entry.span_at(o.line).kind if st.entry.span_at(o.line) else "metadata") for o in found})
+                report.error("furniture", claim.where,
+                             f"quote {src.quote!r} is page furniture ({', '.join(kinds)}, line {found[0].line} of "
+                             f"{src.document}), not the document's own content")
+
+
+def _quote_cases(st: SourceText, quote: str) -> set[str] | None:
+    """The cases the quote's passages are about; None when it lies outside every passage."""
+    passages = [o.passage for o in st.occurrences(quote) if not o.furniture]
+    if not passages or any(p is None for p in passages):
+        return None
+    return {c for p in passages if p is not None for c in p.cases}
+
+
+def _supports(content: "Content", texts: dict[str, SourceText], src: Source, case_id: str) -> bool:
+    """Whether this quote can speak for the case: its passage is about the case, or it is in no
+    passage and its document names the case."""
+    st = texts.get(src.document)
+    if st is None:
+        return True  # reported elsewhere (document not found)
+    cases = _quote_cases(st, src.quote)
+    if cases is not None:
+        return case_id in cases
+    return any(_names_in(n, st.content_text) for n in case_names(content.case_by_id[case_id]))
+
+
+def _about(texts: dict[str, SourceText], src: Source) -> str:
+    st = texts.get(src.document)
+    found = [o.passage.about for o in st.occurrences(src.quote) if o.passage] if st else []
+    return found[0] if found else src.document
+
+
+def case_problems(content: "Content", texts: dict[str, SourceText], report: EvidenceReport) -> None:
+    for claim in claims(content):
+        for case_id in claim.cases:
+            case = content.case_by_id[case_id]
+            for src in claim.sources:
+                st = texts.get(src.document)
+                if st is None or not st.occurrences(src.quote):
+                    continue
+                if not any(_names_in(n, st.content_text) for n in case_names(case)):
+                    report.error("case-not-named", claim.where,
+                                 f"speaks of {case.name} but cites {src.document}, which never names it")
+                    continue
+            if claim.sources and not any(_supports(content, texts, s, case_id) for s in claim.sources):
+                report.error("case-not-named", claim.where,
+                             f"speaks of {case.name}, but its quotes are about {_about(texts, claim.sources[0])}")
+    for r in content.rules:
+        where = f"{content.files.get(f'rule:{r.id}', '?')}:{r.line or '?'}: [{r.id}]"
+        for case_id in r.cases:
+            case = content.case_by_id.get(case_id)
+            if case is None:
+                continue
+            named = [s.document for s in r.sources if s.document in texts
+                     and any(_names_in(n, texts[s.document].content_text) for n in case_names(case))]
+            if not named:
+                report.error("rule-case", where, f"links case {case_id!r}, which none of its cited documents "
+                             f"({', '.join(sorted({s.document for s in r.sources}))}) names")
+            elif not any(_supports(content, texts, s, case_id) for s in r.sources):
+                report.error("rule-case", where, f"links case {case_id!r}, but its quotes are about "
+                             f"{_about(texts, r.sources[0])}")
+
+
+def aim_problems(content: "Content", texts: dict[str, SourceText], report: EvidenceReport) -> None:
+    for claim in claims(content):
+        if AIM_IN_STATEMENT.search(claim.text.casefold()):
+            continue
+        for src in claim.sources:
+            st = texts.get(src.document)
+            aims = [s for s in (st.sentences_with(src.quote) if st else []) if AIM_IN_DOCUMENT.search(s)]
+            if aims:
+                report.error("aim-as-result", claim.where,
+                             f"cites an aim ({aims[0][:90]!r}...) but says it as a fact: keep it an aim "
+                             f"('set out to', 'aims', 'planned', 'the objective is')")
+                break
+
+
+def review_problems(content: "Content", report: EvidenceReport) -> None:
+    items: list[tuple[str, list, set[str]]] = []
+    for r in content.rules:
+        items.append((f"{content.files.get(f'rule:{r.id}', '?')}:{r.line or '?'}: [{r.id}]", r.review,
+                      {s.document for s in r.sources}))
+    for c in content.cases:
+        cited = {s.document for cl in claims(content) if cl.where.startswith(f"{content.files.get(f'case:{c.id}', '?')}: [{c.id}]")
+                 for s in cl.sources}
+        items.append((f"{content.files.get(f'case:{c.id}', '?')}: [{c.id}]", c.review, cited))
+    stale = 0
+    for where, reviews, cited in items:
+        if not reviews:
+            report.error("review", where, "no review record: say who checked it against which document, on which content version")
+            continue
+        checked = {d for rv in reviews for d in rv.documents}
+        missing = sorted(cited - checked)
+        if missing:
+            report.error("review", where, f"cites {', '.join(missing)}, which no review record covers")
+        if reviews[-1].content_version != content.version:
+            stale += 1
+    if stale:
+        report.notes.append(f"{stale} case(s) and rule(s) were last reviewed on an older content version than {content.version}")
+
+
+def evidence_report(content: "Content", sources_dir: Path | None) -> EvidenceReport:
+    report = EvidenceReport()
+    review_problems(content, report)
+    if content.bibliography is None:
+        report.notes.append(f"evidence not checked: no {BIBLIOGRAPHY_FILE}")
+        return report
+    if sources_dir is None or not sources_dir.is_dir():
+        report.notes.append("evidence checks on the texts skipped: no source documents given")
+        return report
+    texts = load_texts(content.bibliography, sources_dir)
+    bibliography_problems(content, texts, report)
+    furniture_problems(content, texts, report)
+    case_problems(content, texts, report)
+    aim_problems(content, texts, report)
+    return report
