@@ -271,8 +271,8 @@ def load_content(root: Path | str | None = None) -> Content:
         for d in dims_raw:
             attempt(_validate, Dimension, {k: v for k, v in d.items() if not k.startswith("_")}, d["_file"], root)
         attempt(_validate, Bank, {**bank_data, "dimensions": []}, qdir / "profile.yaml", root)
-        if not problems:
-            bank = Bank.model_validate(_strip_lines(bank_data))
+        if not problems:  # the whole bank: what spans dimensions (builds_on)
+            bank = attempt(_validate, Bank, bank_data, qdir / "_bank.yaml", root)
 
     rules: list[Rule] = []
     for path in sorted(rdir.glob("*.yaml")):

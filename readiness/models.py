@@ -197,6 +197,9 @@ class Dimension(Strict):
     title: str
     summary: str
     weight_rationale: str = ""
+    # Dimensions whose risks come first: a budget line needs a strategy to belong to.
+    # Read by readiness.priorities; the graph must have no cycle (checked by Bank).
+    builds_on: list[Identifier] = []
     questions: list[Question] = []
 
 
@@ -220,6 +223,27 @@ class Bank(Strict):
         if not levels or mins[0] != 0 or mins != sorted(mins) or len(set(mins)) != len(mins):
             raise ValueError("levels must start at 0 and have strictly ascending 'min'")
         return levels
+
+    @model_validator(mode="after")
+    def _builds_on_known_and_acyclic(self) -> "Bank":
+        graph = {d.id: list(d.builds_on) for d in self.dimensions}
+        for dim, before in graph.items():
+            unknown = [b for b in before if b not in graph or b == dim]
+            if unknown:
+                raise ValueError(f"dimension {dim!r} builds on unknown dimension(s): {', '.join(unknown)}")
+        done: set[str] = set()
+
+        def visit(dim: str, path: tuple[str, ...]) -> None:
+            if dim in path:
+                raise ValueError(f"'builds_on' goes round in a circle: {' -> '.join((*path, dim))}")
+            if dim not in done:
+                for b in graph[dim]:
+                    visit(b, (*path, dim))
+                done.add(dim)
+
+        for dim in graph:
+            visit(dim, ())
+        return self
 
 
 # --------------------------------------------------------------------------- rules

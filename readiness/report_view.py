@@ -189,22 +189,23 @@ def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = 
         "explanation": f.rule.explanation,
         "dimension": content.dimension_by_id[f.dimension].title if f.dimension in content.dimension_by_id else "",
         "dimension_id": f.dimension,
-        "recommendations": [
-            {
-                "action": r.action,
-                "lead": r.lead,
-                "horizon": gettext(HORIZON_TITLES[r.horizon]) if r.horizon in HORIZON_TITLES else r.horizon,
-                "horizon_id": r.horizon,
-                "indicator": r.indicator,
-            }
-            for r in f.recommendations
-        ],
+        "recommendations": [_action_view(r, gettext) for r in f.recommendations],
         "cases": [
             {"name": c.name, "place": c.place, "country": c.country, "summary": c.summary}
             for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
             if c is not None
         ],
         "sources": [_source(s) for s in f.sources],
+    }
+
+
+def _action_view(r: Any, gettext: Gettext = _english) -> dict[str, Any]:
+    return {
+        "action": r.action,
+        "lead": r.lead,
+        "horizon": gettext(HORIZON_TITLES[r.horizon]) if r.horizon in HORIZON_TITLES else r.horizon,
+        "horizon_id": r.horizon,
+        "indicator": r.indicator,
     }
 
 
@@ -371,12 +372,15 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
     horizons = [
         {"id": h, "title": _(HORIZON_TITLES[h]) if h in HORIZON_TITLES else h, "actions": plan[h]} for h in plan
     ]
-    # The first actions: the earliest horizon first, then the order of the findings.
-    order = {h: i for i, h in enumerate(HORIZONS)}
-    first_actions = sorted(
-        (a for h in horizons for a in h["actions"]),
-        key=lambda a: (a["finding_kind"] != "risk", order.get(a["horizon_id"], 9)),
-    )[:3]
+    # The summary: the top of the one ranking (readiness.priorities) and the actions of
+    # those findings, the same as ``readiness score --json`` gives.
+    summary = result.summary
+    by_id = {f["id"]: f for f in findings}
+    first_actions = [
+        {**_action_view(a, _), "finding": by_id[a.finding]["title"], "finding_id": a.finding,
+         "finding_kind": by_id[a.finding]["kind"], "anchor": by_id[a.finding]["anchor"]}
+        for a in summary.actions
+    ]
 
     traits = town_traits(answers)
     cases = [_case_view(sc, dims, traits, content, _) for sc in result.similar_cases if sc.similarity > 0]
@@ -419,8 +423,8 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "findings": findings,
         "risks": risks,
         "strengths": strengths,
-        "top_risks": risks[:3],
-        "top_strengths": strengths[:3],
+        "top_risks": [by_id[f.id] for f in summary.risks],
+        "top_strengths": [by_id[f.id] for f in summary.strengths],
         "first_actions": first_actions,
         "nearest": nearest,
         "horizons": horizons,

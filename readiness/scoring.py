@@ -20,8 +20,7 @@ from .compare import SimilarCase, similar_cases
 from .conditions import AnswerValue, Facts, evaluate, is_known
 from .content import Content
 from .models import Dimension, Level, Question, QuestionType, Recommendation, Rule, Source
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+from .priorities import SEVERITY_ORDER, Summary, rank_findings, summarise  # noqa: F401 - SEVERITY_ORDER re-exported
 
 
 def question_score(q: Question, value: AnswerValue) -> float | None:
@@ -161,6 +160,11 @@ class AssessmentResult:
     def dimension(self, dim_id: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.id == dim_id)
 
+    @property
+    def summary(self) -> Summary:
+        """The main risks, strengths and first actions (readiness.priorities)."""
+        return summarise(self)
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of ``readiness score --json``."""
         return {
@@ -196,6 +200,7 @@ class AssessmentResult:
                 for s in self.similar_cases
             ],
             "data_gaps": [{"question": g.question.id, "reason": g.reason} for g in self.data_gaps],
+            "summary": self.summary.to_json(),
             "version": self.version,
         }
 
@@ -304,12 +309,8 @@ def find_data_gaps(content: Content, answers: Mapping[str, AnswerValue]) -> list
 
 
 def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
-    fired = [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
-    dim_order = {d.id: i for i, d in enumerate(content.dimensions)}
-    return sorted(
-        fired,
-        key=lambda f: (f.kind != "risk", SEVERITY_ORDER[f.severity], dim_order.get(f.dimension, 99), f.id),
-    )
+    """The findings whose rules apply, in content order (``rank_findings`` orders them)."""
+    return [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
 
 
 def score_assessment(
@@ -328,7 +329,7 @@ def score_assessment(
         overall=overall,
         level=level_for(content.levels, overall),
         dimensions=dims,
-        findings=evaluate_rules(content, facts),
+        findings=rank_findings(evaluate_rules(content, facts), dims),
         similar_cases=similar_cases(content, answers, {d.id: d.score for d in dims}),
         data_gaps=find_data_gaps(content, answers),
         answers=dict(answers),
