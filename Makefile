@@ -42,10 +42,12 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest -q
 
-# Figures, not tests (README, Reliability): the report's render time, the wizard under load
-# (32 officers, 2 reports rendering; gunicorn on 127.0.0.1) and 100 kill -9 during saves.
+# Figures, not tests (README, Reliability): the report's render time, a wizard step against a
+# bare Flask page and a bare INSERT (needs wrk), the wizard under load (32 officers, 2 reports
+# rendering; gunicorn on 127.0.0.1) and 100 kill -9 during saves.
 bench: install
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_step.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_crash.py
 

@@ -1,0 +1,302 @@
+"""What a wizard step costs (``make bench``): the real app against a bare Flask page and a bare
+INSERT, served the same way, measured in the same run, interleaved.
+
+Three gunicorn servers on 127.0.0.1, each with the project's ``gunicorn.conf.py`` and the same
+number of sync workers (``BENCH_WORKERS``, default 2), over SQLite files in WAL mode:
+
+- the real app (``webapp:create_app()``);
+- the bare app (``bench/bare_app.py``): a Flask + Jinja page of the step page's size, and one
+  ``INSERT`` + ``COMMIT`` per request (durable: SQLite's default ``synchronous=FULL``; and with
+  the project's ``synchronous=NORMAL``, which in WAL mode does not sync a commit to disk);
+- the real app again with ``max_requests`` low (``BENCH_RECYCLE_REQUESTS``), so that workers
+  recycle several times under load (``BENCH_RECYCLE_REQUESTS``, default: about 3 restarts per
+  worker at the measured rate): start-up and recycling stalls show up as its max latency.
+
+``wrk`` (Debian's package) is the load generator: ``BENCH_OFFICERS`` (default 32) officers,
+one connection each, each with its own assessment and session. A "save" is what an officer
+does on a step: GET the page, POST it back with its CSRF token and answer revisions and one
+answer changed (a real write). Rounds alternate the four measurements (bare page, step GET,
+bare INSERTs, save) in a rotating order, ``BENCH_SECONDS`` each (default 4), ``BENCH_ROUNDS``
+(default 5); the ratios are of the medians over rounds (and the range of per-round ratios).
+
+Memory: RSS and PSS (shared pages divided among the processes sharing them) of each web
+worker, read from /proc after the load.
+
+Everything is bounded in time; servers are stopped by their process group id, even on failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_crash import ROOT, Browser, csrf  # (same folder)
+from bench_load import free_port, stop
+
+BENCH = Path(__file__).resolve().parent
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+OFFICERS = int(os.environ.get("BENCH_OFFICERS", "32"))
+SECONDS = min(30, int(os.environ.get("BENCH_SECONDS", "4")))
+ROUNDS = min(15, int(os.environ.get("BENCH_ROUNDS", "5")))
+# Default: low enough that each worker restarts about 3 times in the run, at the measured rate.
+RECYCLE_REQUESTS = int(os.environ.get("BENCH_RECYCLE_REQUESTS", "0"))
+RECYCLE_SECONDS = min(60, int(os.environ.get("BENCH_RECYCLE_SECONDS", "20")))
+STEP = "cooperation"  # a typical step: single, multi, yes/no and number questions
+CHANGED = "coop_joint_projects"  # the answer a save changes (a number: 0..399)
+SECRET_KEY = "bench-step-secret-key-0123456789abcdef0123"
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        try:
+            text = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def boots(self) -> int:
+        return self.log.read_text(errors="replace").count("Booting worker")
+
+
+def start_server(name: str, app: str, tmp: Path, extra_env: dict[str, str], pythonpath: str | None = None) -> Server:
+    port = free_port()
+    env = dict(os.environ, READINESS_ENV="production", BIND=f"127.0.0.1:{port}", SECRET_KEY=SECRET_KEY,
+               BASE_URL=f"http://127.0.0.1:{port}", READINESS_INSTANCE_DIR=str(tmp),
+               READINESS_RENDER_SLOT_DIR=str(tmp / "slots"), WEB_CONCURRENCY=str(WORKERS), **extra_env)
+    log = tmp / f"{name}.log"
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
+    if pythonpath:
+        command += ["--pythonpath", pythonpath]
+    with open(log, "wb") as out:
+        # The access log stays on (the project's setting), written to the log file.
+        proc = subprocess.Popen(command + [app], cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+    server = Server(name, proc, port, log)
+    probe = Browser()
+    probe.port = port
+    path = "/page" if "bare" in name else "/"
+    for _ in range(240):  # up to 60 s for the workers to start on a busy machine
+        try:
+            if probe.request("GET", path)[0] == 200:
+                return server
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name}: gunicorn exited:\n{log.read_text()[-3000:]}")
+        time.sleep(0.25)
+    stop(proc)
+    raise RuntimeError(f"{name}: gunicorn did not answer within 60 s")
+
+
+def step_fields() -> list[tuple[str, str]]:
+    """A complete answer to the step; the changed answer last, its value added per save."""
+    from readiness.content import load_content
+    from readiness.models import QuestionType
+
+    questions = {d.id: d.questions for d in load_content().dimensions}[STEP]
+    fields = []
+    for q in questions:
+        if q.id == CHANGED:
+            continue
+        if q.type == QuestionType.number:
+            fields.append((q.id, str(int(q.min or 0))))
+        elif q.type == QuestionType.text:
+            fields.append((q.id, "Notes from the working group"))
+        else:
+            fields.append((q.id, q.options[0].value))
+    return fields
+
+
+def prepare_officers(server: Server, tmp: Path) -> tuple[Path, int]:
+    """One assessment and browser session per officer; returns the wrk input file and the page size."""
+    fields = urlencode(step_fields()) + f"&{CHANGED}="
+    lines, size = [], 0
+    for i in range(OFFICERS):
+        browser = Browser()
+        browser.port = server.port
+        _, _, html = browser.request("GET", "/start")
+        status, location, _ = browser.request("POST", "/start", [
+            ("csrf_token", csrf(html)), ("town", f"Benchtown {i}"), ("country", "Romania"),
+            ("population_band", "10k_50k")])
+        assert status == 302, f"start: {status}"
+        public_id = location.split("/a/")[1].split("/")[0]
+        path = f"/a/{public_id}/step/{STEP}"
+        status, _, html = browser.request("GET", path)  # puts the CSRF secret in the session cookie
+        assert status == 200, f"step: {status}"
+        size = len(html.encode())
+        lines.append(f"{browser.cookie}\t{path}\t{fields}")
+    officers = tmp / "officers.tsv"
+    officers.write_text("\n".join(lines) + "\n")
+    return officers, size
+
+
+def wrk(url: str, mode: str, officers: Path, seconds: int) -> dict[str, Any]:
+    command = ["wrk", "-t", str(OFFICERS), "-c", str(OFFICERS), "-d", f"{seconds}s", "--timeout", "5s",
+               "-s", str(BENCH / "wrk_officers.lua"), url, "--", mode, str(officers)]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    line = next((ln for ln in reversed(out.stdout.splitlines()) if ln.startswith("{")), None)
+    if out.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout[-2000:]} {out.stderr[-2000:]}")
+    result = json.loads(line)
+    result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+@dataclass
+class Series:
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    def rates(self, per: int = 1) -> list[float]:
+        return [r["rate"] / per for r in self.runs]
+
+    def median_rate(self, per: int = 1) -> float:
+        return statistics.median(self.rates(per))
+
+    def p99s(self) -> list[float]:
+        return [r["p99_us"] / 1000 for r in self.runs]
+
+    def worst(self, key: str) -> float:
+        return max(r[key] for r in self.runs) / 1000
+
+    def errors(self) -> int:
+        return sum(r["unexpected"] + r["socket_errors"] + r["timeouts"] + r["status_errors"] for r in self.runs)
+
+
+def memory(server: Server) -> list[tuple[int, int]]:
+    """(RSS, PSS) in KiB of each worker."""
+    found = []
+    for pid in server.workers():
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        rss = int(re.search(r"^Rss:\s+(\d+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+        pss = int(re.search(r"^Pss:\s+(\d+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+        found.append((rss, pss))
+    return found
+
+
+def describe_memory(name: str, server: Server) -> str:
+    mem = memory(server)
+    if not mem:
+        return f"{name}: workers' memory not readable"
+    rss = ", ".join(f"{r / 1024:.0f}" for r, _ in mem)
+    pss = ", ".join(f"{p / 1024:.0f}" for _, p in mem)
+    return f"{name}: RSS per worker {rss} MiB (PSS {pss} MiB)"
+
+
+def ratio_range(a: list[float], b: list[float]) -> str:
+    ratios = sorted(x / y for x, y in zip(a, b))
+    return f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("bench_step: needs wrk (apt-get install wrk)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT))
+    from webapp.db import upgrade_database
+
+    servers: list[Server] = []
+    with tempfile.TemporaryDirectory(prefix="readiness-step-") as tmpdir:
+        tmp = Path(tmpdir)
+        try:
+            real_db = f"sqlite:///{tmp}/real.sqlite3"
+            upgrade_database(real_db)
+            real = start_server("real", "webapp:create_app()", tmp, {"DATABASE_URL": real_db,
+                                                                     "GUNICORN_MAX_REQUESTS": "0"})
+            servers.append(real)
+            officers, size = prepare_officers(real, tmp)
+            bare = start_server("bare", "bare_app:create_app()", tmp, {
+                "BARE_DB": str(tmp / "bare.sqlite3"), "BARE_PAGE_BYTES": str(size), "GUNICORN_MAX_REQUESTS": "0"},
+                pythonpath=str(BENCH))
+            servers.append(bare)
+            bare_file = tmp / "bare.tsv"
+            bare_file.write_text("".join("\t/page\t\n" for _ in range(OFFICERS)))
+            insert_file = tmp / "insert.tsv"
+            insert_file.write_text("".join("\t/insert\t\n" for _ in range(OFFICERS)))
+            normal_file = tmp / "insert-normal.tsv"
+            normal_file.write_text("".join("\t/insert-normal\t\n" for _ in range(OFFICERS)))
+
+            plan = {
+                "bare page": (bare.url, "bare_get", bare_file),
+                "step GET": (real.url, "get", officers),
+                "bare INSERT": (bare.url, "bare_insert", insert_file),
+                "save": (real.url, "save", officers),
+                "bare INSERT NORMAL": (bare.url, "bare_insert", normal_file),
+            }
+            for url, mode, file in plan.values():  # warm-up, not counted
+                wrk(url, mode, file, 1)
+            series = {name: Series() for name in plan}
+            names = list(plan)
+            for r in range(ROUNDS):
+                order = names[r % len(names):] + names[:r % len(names)]
+                for name in order:
+                    url, mode, file = plan[name]
+                    series[name].runs.append(wrk(url, mode, file, SECONDS))
+            mem_real, mem_bare = describe_memory("real app", real), describe_memory("bare app", bare)
+
+            recycle_db = f"sqlite:///{tmp}/recycle.sqlite3"
+            upgrade_database(recycle_db)
+            max_requests = RECYCLE_REQUESTS or max(50, int(series["step GET"].median_rate() * RECYCLE_SECONDS
+                                                             / WORKERS / 3))
+            recycle = start_server("recycle", "webapp:create_app()", tmp, {
+                "DATABASE_URL": recycle_db, "GUNICORN_MAX_REQUESTS": str(max_requests)})
+            servers.append(recycle)
+            recycle_officers, _ = prepare_officers(recycle, tmp)
+            booted = recycle.boots()
+            recycled = wrk(recycle.url, "get", recycle_officers, RECYCLE_SECONDS)
+            restarts = recycle.boots() - booted
+        finally:
+            for server in servers:
+                stop(server.proc)
+
+    bare_page, step_get, bare_insert, save, bare_normal = (series[n] for n in names)
+    get_ratio = step_get.median_rate() / bare_page.median_rate()
+    save_ratio = save.median_rate(per=2) / bare_insert.median_rate()
+    print(f"step: {OFFICERS} officers (wrk, one connection each), gunicorn.conf.py with {WORKERS} sync workers, "
+          f"SQLite WAL; {ROUNDS} interleaved rounds of {SECONDS} s; page of {size:,} bytes (step '{STEP}')")
+    print(f"step: bare page {bare_page.median_rate():.0f} req/s, step GET {step_get.median_rate():.0f} req/s: "
+          f"ratio {get_ratio:.2f} (rounds {ratio_range(step_get.rates(), bare_page.rates())}; goal >= 0.5)")
+    print(f"step: bare INSERT {bare_insert.median_rate():.0f}/s, save (GET+POST) {save.median_rate(per=2):.0f}/s: "
+          f"ratio {save_ratio:.2f} (rounds {ratio_range(save.rates(per=2), bare_insert.rates())}; goal >= 0.5; "
+          f"durable INSERT, SQLite's default synchronous=FULL)")
+    print(f"step: bare INSERT with the project's synchronous=NORMAL {bare_normal.median_rate():.0f}/s: save ratio "
+          f"{save.median_rate(per=2) / bare_normal.median_rate():.2f} "
+          f"(rounds {ratio_range(save.rates(per=2), bare_normal.rates())}; a commit not synced: nearly a bare request)")
+    for name, s in series.items():
+        print(f"step: {name:<18} p99 {statistics.median(s.p99s()):.0f} ms (worst round {max(s.p99s()):.0f}), "
+              f"max {s.worst('max_us'):.0f} ms, p50 {statistics.median(r['p50_us'] / 1000 for r in s.runs):.0f} ms")
+    print(f"step: {mem_real}; {mem_bare}")
+    print(f"step: recycling (max_requests={max_requests} + the config's jitter, fresh server) {RECYCLE_SECONDS} s "
+          f"of step GETs: {restarts} worker restarts, {recycled['requests']} requests, "
+          f"p99 {recycled['p99_us'] / 1000:.0f} ms, max {recycled['max_us'] / 1000:.0f} ms, "
+          f"timed out (> 5 s) {recycled['timeouts']} (goal: max < 500 ms, none timed out)")
+    errors = sum(s.errors() for s in series.values()) + Series([recycled]).errors()
+    print(f"step: unexpected responses or socket errors: {errors}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
