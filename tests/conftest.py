@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,6 +42,41 @@ def _postgres_or_skip() -> str:
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set (.ci/postgres start DIR prints it)")
     pytest.skip("PostgreSQL: set TEST_POSTGRES_URL=postgresql+psycopg://... to run this case (.ci/run does)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway Redis (Debian's redis-server) on 127.0.0.1, for the tests of several servers.
+
+    Missing redis-server is a skip, or a failure with REQUIRE_REDIS=1 (.ci/run installs it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed (apt-get install redis-server)")
+        pytest.skip("Redis: apt-get install redis-server to run the multi-server cases (.ci/run does)")
+    port = free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

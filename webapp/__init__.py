@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from readiness.content import REPO_ROOT, load_content
 from readiness.report import RenderTimeout
 
-from . import cases, export_views, group, language, routes, workspaces
+from . import cases, export_views, group, language, limits, routes, workspaces
 from .config import Config, check_config
 from .db import upgrade_database
 from .extensions import csrf, db
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(workspaces.bp)  # town workspace: progress over time
     app.register_blueprint(group.bp)  # group assessment: contributors, spread of views
     app.register_blueprint(export_views.bp)  # CSV and JSON downloads of a workspace or an assessment
+    limits.init_app(app)  # after the blueprints: it wraps their views
     _register_errors(app)
     _register_commands(app)
 
@@ -87,7 +88,10 @@ def _register_errors(app: Flask) -> None:
                                                      "it. If you have a resume link, open it again.")),
             413: (gettext("Too much data"), gettext("What you sent is larger than this form accepts. Nothing was saved.")),
             429: (gettext("Too many attempts"), gettext("Too many links that do not work were opened from here. Wait a "
-                  "few minutes, then open your resume link again, exactly as you received it.")),
+                  "few minutes, then open your resume link again, exactly as you received it.")
+                  if request.endpoint in limits.TOKEN_LOOKUPS else
+                  gettext("Many of these were made from your address in a short time, so this one was not. Nothing "
+                          "you saved is lost: wait a while, then try again.")),
             405: (gettext("Not allowed"), gettext("This address cannot be used this way.")),
         }
         title, message = messages.get(exc.code or 500, (exc.name, exc.description or ""))

@@ -75,9 +75,22 @@ class Config:
     # reports render. A render beyond it gets a friendly 503 "busy, try again".
     MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("READINESS_MAX_RENDERS", "1")))
     RENDER_SLOT_DIR = os.environ.get("READINESS_RENDER_SLOT_DIR", str(INSTANCE_DIR / "render-slots"))
-    # Bad resume links one client may try per window before getting 429 (per server process).
-    BAD_TOKEN_LIMIT = int(os.environ.get("READINESS_BAD_TOKEN_LIMIT", "10"))
-    BAD_TOKEN_WINDOW = float(os.environ.get("READINESS_BAD_TOKEN_WINDOW", "600"))
+    # Redis for several hosts: the report queue and the rate limits' counters (README: Scaling).
+    # Without it: the embedded default (SQLite queue in instance/, limits in memory, one process).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Rate limits per client (Flask-Limiter notation; webapp/limits.py, README: Limits).
+    LIMIT_NEW_ASSESSMENTS = os.environ.get("LIMIT_NEW_ASSESSMENTS", "30 per 10 minutes; 200 per day")
+    LIMIT_NEW_WORKSPACES = os.environ.get("LIMIT_NEW_WORKSPACES", "30 per hour; 200 per day")
+    LIMIT_NEW_REASSESSMENTS = os.environ.get("LIMIT_NEW_REASSESSMENTS", "30 per hour; 200 per day")
+    LIMIT_NEW_INVITATIONS = os.environ.get("LIMIT_NEW_INVITATIONS", "30 per hour; 200 per day")
+    LIMIT_NEW_CONTRIBUTIONS = os.environ.get("LIMIT_NEW_CONTRIBUTIONS", "60 per hour; 300 per day")
+    LIMIT_BAD_LINKS = os.environ.get("LIMIT_BAD_LINKS", "20 per 10 minutes")
+    LIMIT_REPORT_JOBS_PER_CLIENT = os.environ.get("LIMIT_REPORT_JOBS_PER_CLIENT", "60 per hour")
+    LIMIT_REPORT_JOBS_PER_ASSESSMENT = os.environ.get("LIMIT_REPORT_JOBS_PER_ASSESSMENT", "20 per hour")
+    # Caps on what one contributor link can add (the owner's group page must stay fast).
+    MAX_CONTRIBUTIONS_PER_INVITATION = int(os.environ.get("MAX_CONTRIBUTIONS_PER_INVITATION", "150"))
+    MAX_CONTRIBUTIONS_PER_ASSESSMENT = int(os.environ.get("MAX_CONTRIBUTIONS_PER_ASSESSMENT", "500"))
+    RATELIMIT_HEADERS_ENABLED = True
 
     @classmethod
     def as_dict(cls) -> dict:
@@ -110,6 +123,11 @@ def problems(config: Mapping[str, Any]) -> list[str]:
                      "granted by a resume link and must never travel over plain HTTP")
     elif parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         found.append("BASE_URL must use https:// for a public host (plain http only on loopback)")
+    if parts.scheme == "https" and int(config.get("TRUSTED_PROXIES") or 0) < 1:
+        # gunicorn speaks plain HTTP: behind https:// there is a proxy, and without trusting it
+        # every client has the proxy's address, so one client's rate limit would refuse everyone.
+        found.append("TRUSTED_PROXIES must be the number of reverse proxies in front of the app (1 behind one "
+                     "nginx/Caddy that terminates HTTPS): the rate limits count per client address")
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -96,6 +96,7 @@ def owner(public_id: str) -> str:
     link = access.capability_url("group.enter", new["token"]) if new.get("id") == public_id else None
     return render_template("group/owner.html", assessment=assessment, link=link, roles=roles(),
                            invitations=gstore.invitations(db.sessions, assessment.id),
+                           counts=gstore.contribution_counts(db.sessions, assessment.id),
                            group=_group_view(assessment), label=answer_label, show_views=True)
 
 
@@ -111,6 +112,14 @@ def invite(public_id: str) -> Any:
 def revoke(public_id: str, inv_id: str) -> Any:
     assessment = owned(public_id)
     gstore.revoke(db.sessions, assessment.id, inv_id) or abort(404)
+    return redirect(url_for("group.owner", public_id=public_id))
+
+
+@bp.post("/a/<public_id>/group/revoke/<inv_id>/delete")
+def delete_revoked(public_id: str, inv_id: str) -> Any:
+    """The owner removes what came in through a revoked link (e.g. a leaked one that was flooded)."""
+    assessment = owned(public_id)
+    gstore.delete_revoked_contributions(db.sessions, assessment.id, inv_id) is not None or abort(404)
     return redirect(url_for("group.owner", public_id=public_id))
 
 
@@ -136,7 +145,14 @@ def join(inv_id: str) -> Any:
     inv = invited(inv_id)
     form = JoinForm()
     if form.validate_on_submit():
-        c = gstore.create_contribution(db.sessions, inv, form.role.data)
+        try:
+            c = gstore.create_contribution(db.sessions, inv, form.role.data,
+                                           per_invitation=current_app.config["MAX_CONTRIBUTIONS_PER_INVITATION"],
+                                           per_assessment=current_app.config["MAX_CONTRIBUTIONS_PER_ASSESSMENT"])
+        except gstore.ContributionCap:
+            form.role.errors = [gettext("This group assessment has all the contributions it can take. Ask the "
+                                        "person who invited you.")]
+            return render_template("group/join.html", form=form, town=_town(inv.assessment_id)), 409
         _remember(CONTRIBUTING, c.public_id)
         return redirect(url_for("group.step", contribution_id=c.public_id, step_id=_steps()[0].id))
     return render_template("group/join.html", form=form, town=_town(inv.assessment_id)), 400 if form.errors else 200

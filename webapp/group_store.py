@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from typing import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from readiness.conditions import AnswerValue
 
@@ -66,12 +66,47 @@ def set_sharing(sessions: Sessions, assessment_id: int, share: bool) -> None:
         a.share_contributions = share
 
 
-def create_contribution(sessions: Sessions, invitation: Invitation, role: str) -> Contribution:
+class ContributionCap(Exception):
+    """The invitation (or its assessment) has as many contributions as it may have."""
+
+
+def create_contribution(sessions: Sessions, invitation: Invitation, role: str,
+                        per_invitation: int | None = None, per_assessment: int | None = None) -> Contribution:
+    """A new contribution through ``invitation``; ``ContributionCap`` beyond the caps."""
     c = Contribution(public_id=secrets.token_hex(8), invitation_id=invitation.id,
                      assessment_id=invitation.assessment_id, role=role, answers={})
     with sessions.begin() as session:
+        # The assessment's row lock (SQLite: BEGIN IMMEDIATE) serialises the count and the insert.
+        session.get(Assessment, invitation.assessment_id, with_for_update=True)
+        counted = select(func.count()).select_from(Contribution)
+        if per_invitation is not None and session.scalar(
+                counted.where(Contribution.invitation_id == invitation.id)) >= per_invitation:
+            raise ContributionCap("this contributor link has reached its number of contributions")
+        if per_assessment is not None and session.scalar(
+                counted.where(Contribution.assessment_id == invitation.assessment_id)) >= per_assessment:
+            raise ContributionCap("this group assessment has reached its number of contributions")
         session.add(c)
     return c
+
+
+def contribution_counts(sessions: Sessions, assessment_id: int) -> dict[int, int]:
+    """Contributions per invitation id of one assessment."""
+    with sessions() as session:
+        rows = session.execute(select(Contribution.invitation_id, func.count()).where(
+            Contribution.assessment_id == assessment_id).group_by(Contribution.invitation_id))
+        return {inv_id: n for inv_id, n in rows}
+
+
+def delete_revoked_contributions(sessions: Sessions, assessment_id: int, public_id: str) -> int | None:
+    """Delete every contribution made through a revoked link of this assessment; how many
+    (None: no such revoked link; an active link's contributions are never deleted here)."""
+    with sessions.begin() as session:
+        inv = session.scalar(select(Invitation).where(Invitation.public_id == public_id,
+                                                      Invitation.assessment_id == assessment_id,
+                                                      Invitation.revoked_at.is_not(None)))
+        if inv is None:
+            return None
+        return session.execute(delete(Contribution).where(Contribution.invitation_id == inv.id)).rowcount
 
 
 def contribution(sessions: Sessions, public_id: str) -> Contribution | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from readiness.answers import is_visible
@@ -19,7 +19,6 @@ from .forms import form_data, read_and_check, start_form_class, step_form_class
 from .locale_select import current_language, localized_content
 from .models import Assessment
 from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
-from .throttle import Throttle
 
 bp = Blueprint("assess", __name__)
 
@@ -94,24 +93,10 @@ def new_link(public_id: str) -> Any:
 @bp.get("/r/<token>")
 def resume(token: str) -> Any:
     # The token is swapped for access in the session cookie, then dropped from the URL.
-    throttle = _bad_token_throttle()
-    client = request.remote_addr or "unknown"
-    if throttle.blocked(client):
-        abort(429)
-    assessment = store.by_token(db.sessions, token)
-    if assessment is None:
-        throttle.failed(client)
-        abort(404)
+    # Bad tokens are rate-limited per client by webapp/limits.py; a valid one never is.
+    assessment = store.by_token(db.sessions, token) or abort(404)
     grant(assessment)
     return redirect(url_for("assess.continue_", public_id=assessment.public_id))
-
-
-def _bad_token_throttle() -> Throttle:
-    # In memory, per server process: see webapp/throttle.py (no schema change needed).
-    ext = current_app.extensions
-    if "readiness_bad_tokens" not in ext:
-        ext["readiness_bad_tokens"] = Throttle(current_app.config["BAD_TOKEN_LIMIT"], current_app.config["BAD_TOKEN_WINDOW"])
-    return ext["readiness_bad_tokens"]
 
 
 @bp.get("/a/<public_id>")

@@ -1,0 +1,97 @@
+"""Rate limits shared by every server process (Flask-Limiter).
+
+One anonymous client must not be able to deny the service to others, so every way
+to create data or start work has a limit per client, and so do bad capability
+links. The counters live in Flask-Limiter's storage: in this process's memory for
+the embedded default (``make run``: one process), in Redis with ``REDIS_URL`` so
+that every gunicorn worker on every host counts against the same limit.
+
+The limits are data (``ROUTE_LIMITS``) applied to the app's views in ``init_app``,
+so the views stay as they are and the README can list them. Each is generous
+enough that a real officer never meets it: the numbers are in the README.
+
+Bad capability links (``/r/``, ``/w/``, ``/i/``) share one counter per client. A
+valid link is looked up first and is exempt: it is never counted and never refused,
+even from an address that has been guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from limits import parse
+
+from . import group_store, store, workspace_store
+from .extensions import db
+
+
+@dataclass(frozen=True)
+class RouteLimit:
+    endpoint: str
+    config_key: str  # the limit string lives in app.config (README: Limits)
+    methods: tuple[str, ...] = ("POST",)
+
+
+# What each creation route may do per client (the client address as the app sees it,
+# i.e. after TRUSTED_PROXIES). Defaults in webapp/config.py.
+ROUTE_LIMITS = (
+    RouteLimit("assess.start", "LIMIT_NEW_ASSESSMENTS"),
+    RouteLimit("workspace.open_", "LIMIT_NEW_WORKSPACES"),
+    RouteLimit("workspace.reassess", "LIMIT_NEW_REASSESSMENTS"),
+    RouteLimit("group.invite", "LIMIT_NEW_INVITATIONS"),
+    RouteLimit("group.join", "LIMIT_NEW_CONTRIBUTIONS"),
+)
+
+# Capability-link routes: the token in the URL and how to look it up.
+TOKEN_LOOKUPS: dict[str, Callable[[str], object | None]] = {
+    "assess.resume": lambda token: store.by_token(db.sessions, token),
+    "workspace.enter": lambda token: workspace_store.by_token(db.sessions, token),
+    "group.enter": lambda token: group_store.invitation_by_token(db.sessions, token),
+}
+BAD_TOKEN_SCOPE = "bad-capability-link"
+
+
+def client_address() -> str:
+    """The client as the app sees it (ProxyFix applies TRUSTED_PROXIES before this)."""
+    return request.remote_addr or "unknown"
+
+
+def _valid_token() -> bool:
+    lookup = TOKEN_LOOKUPS.get(request.endpoint or "")
+    token = (request.view_args or {}).get("token")
+    return bool(lookup and token and lookup(token) is not None)
+
+
+def storage_uri(config: dict) -> str:
+    return config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+
+
+def init_app(app: Flask) -> Limiter:
+    """A limiter of this app (kept in app.extensions["limiter"] by Flask-Limiter) with every limit applied."""
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")  # exact: no burst at a window's edge
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "readiness")
+    limiter = Limiter(key_func=client_address, app=app)
+    app.extensions["readiness_limiter"] = limiter
+    for rule in ROUTE_LIMITS:
+        view = app.view_functions[rule.endpoint]
+        app.view_functions[rule.endpoint] = limiter.limit(
+            lambda key=rule.config_key: current_app.config[key], methods=list(rule.methods))(view)
+    bad_tokens = limiter.shared_limit(lambda: current_app.config["LIMIT_BAD_LINKS"], scope=BAD_TOKEN_SCOPE,
+                                      exempt_when=_valid_token)
+    for endpoint in TOKEN_LOOKUPS:
+        app.view_functions[endpoint] = bad_tokens(app.view_functions[endpoint])
+    return limiter
+
+
+def take(name: str, *identifiers: str) -> bool:
+    """Count one unit of the limit ``LIMIT_<name>`` for these identifiers; False once it is used up.
+
+    For work started from inside a view (a report job) rather than by a route as such."""
+    limiter: Limiter = current_app.extensions["readiness_limiter"]
+    if not limiter.enabled:
+        return True
+    return limiter.limiter.hit(parse(current_app.config[f"LIMIT_{name}"]), "readiness", name.lower(), *identifiers)
