@@ -41,7 +41,7 @@ AIM_IN_DOCUMENT = re.compile(
 # A statement keeps the aim an aim with one of these.
 AIM_IN_STATEMENT = re.compile(
     r"\b(set out|sets out|setting out|aim|aims|aimed|aiming|objective|objectives|intend|intends|intended|"
-    r"intention|plan|plans|planned|meant|will|would|could|may|might|seek|seeks|sought|striving|strive|"
+    r"intention|planned|plans to|plan to|meant|will|would|could|may|might|seek|seeks|sought|striving|strive|"
     r"potential|purpose|stated|states|says|said|according|calls|wants|wanted|proposed|propose|"
     r"to be held|is to|are to|goal|goals|hope|hopes|exploring|explore|suggest|suggests|suggested)\b"
 )
@@ -55,6 +55,7 @@ class Claim:
     text: str
     sources: tuple[Source, ...]
     cases: tuple[str, ...]  # the cases the text is about (by file, or by the names it mentions)
+    in_case_file: bool = False  # then every source must be about the case, not only one of them
 
 
 @dataclass(frozen=True)
@@ -189,13 +190,13 @@ def claims(content: "Content") -> Iterator[Claim]:
         yield Claim(where, r.explanation, tuple(r.sources), _mentions(r.explanation, content))
     for c in content.cases:
         where = f"{files.get(f'case:{c.id}', '?')}: [{c.id}]"
-        yield Claim(f"{where} summary", c.summary, tuple(c.sources), (c.id,))
+        yield Claim(f"{where} summary", c.summary, tuple(c.sources), (c.id,), True)
         for group in ("what_they_did", "resources", "results", "difficulties", "transferable"):
             for i, st in enumerate(getattr(c, group)):
-                yield Claim(f"{where} {group}[{i}]", st.text, tuple(st.sources), (c.id,))
+                yield Claim(f"{where} {group}[{i}]", st.text, tuple(st.sources), (c.id,), True)
         for dim, judgement in c.profile.items():
             if judgement is not None:
-                yield Claim(f"{where} profile.{dim}", judgement.note, tuple(judgement.sources), (c.id,))
+                yield Claim(f"{where} profile.{dim}", judgement.note, tuple(judgement.sources), (c.id,), True)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -279,17 +280,16 @@ def case_problems(content: "Content", texts: dict[str, SourceText], report: Evid
     for claim in claims(content):
         for case_id in claim.cases:
             case = content.case_by_id[case_id]
-            for src in claim.sources:
-                st = texts.get(src.document)
-                if st is None or not st.occurrences(src.quote):
-                    continue
-                if not any(_names_in(n, st.content_text) for n in case_names(case)):
-                    report.error("case-not-named", claim.where,
-                                 f"speaks of {case.name} but cites {src.document}, which never names it")
-                    continue
-            if claim.sources and not any(_supports(content, texts, s, case_id) for s in claim.sources):
+            quoted = [s for s in claim.sources if s.document in texts and texts[s.document].occurrences(s.quote)]
+            unnamed = sorted({s.document for s in quoted
+                              if not any(_names_in(n, texts[s.document].content_text) for n in case_names(case))})
+            if claim.in_case_file and unnamed:
+                # A case statement may cite only documents that speak of the case.
                 report.error("case-not-named", claim.where,
-                             f"speaks of {case.name}, but its quotes are about {_about(texts, claim.sources[0])}")
+                             f"speaks of {case.name} but cites {', '.join(unnamed)}, which never names it")
+            elif quoted and not any(_supports(content, texts, s, case_id) for s in quoted):
+                about = "; ".join(sorted({_about(texts, s) for s in quoted}))
+                report.error("case-not-named", claim.where, f"speaks of {case.name}, but its quotes are about {about}")
     for r in content.rules:
         where = f"{content.files.get(f'rule:{r.id}', '?')}:{r.line or '?'}: [{r.id}]"
         for case_id in r.cases:

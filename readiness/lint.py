@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .compare import TRAIT_QUESTIONS
 from .conditions import ALL_OPERATORS, leaves
+from .evidence import evidence_report
 from .i18n import translation_status, ui_catalog_gaps
 from .models import DIMENSION_IDS, Condition, Question, Source
 from .quotes import normalise_for_quote
@@ -149,6 +150,10 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
                     report.errors.append(f"{where}: source document {src.document} not found in {sources_dir}")
             if texts[src.document] and normalise_for_quote(src.quote) not in texts[src.document]:
                 report.errors.append(f"{where}: quote not found verbatim in {src.document}: {src.quote!r}")
+
+    evidence = evidence_report(content, sources_dir)  # furniture, case attribution, aims, review records
+    report.errors += evidence.errors
+    report.notes += evidence.notes
 
     for dim in content.dimensions:
         kinds = {r.kind for r in content.rules if r.dimension == dim.id}

@@ -1,0 +1,143 @@
+"""The evidence checks of `readiness lint` (readiness/evidence.py): each passes on the real
+content and fails on a copy of it with one typical defect put back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readiness.content import load_content
+from readiness.evidence import evidence_report
+from readiness.lint import lint
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+FOLDERS = ("questions", "rules", "cases", "translations", "sources")
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents not found at {SEEDS}")
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    for folder in FOLDERS:
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return tmp_path
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not once in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _errors(root: Path, check: str) -> list[str]:
+    return [e for e in evidence_report(load_content(root), SEEDS).errors if e.endswith(f"[{check}]")]
+
+
+def test_real_content_passes_every_evidence_check():
+    report = evidence_report(load_content(REPO_ROOT), SEEDS)
+    assert report.errors == []
+    assert lint(load_content(REPO_ROOT), SEEDS).ok
+
+
+def test_a_quote_from_a_sidebar_teaser_is_page_furniture(copy: Path):
+    # The URBACT project page's "Articles" sidebar: an article teaser, not the project's words.
+    talent = (copy / "questions/talent.yaml").read_text(encoding="utf-8")
+    start = talent.index("  - id: talent_youth_voice")
+    block = talent[start:].replace(
+        "      - document: 001_ce7381cf6abf7c69.txt\n        quote: diversifying local economic base & opportunities to young people\n",
+        "      - document: 003_5359a68c26c8ed2c.txt\n        quote: Putting young people back into Sustainable Urban Development\n")
+    (copy / "questions/talent.yaml").write_text(talent[:start] + block, encoding="utf-8")
+    errors = _errors(copy, "furniture")
+    assert any("[talent_youth_voice]" in e and "sidebar" in e and "line 42" in e for e in errors), errors
+
+
+def test_a_quote_from_a_newsletter_footer_is_page_furniture(copy: Path):
+    _edit(copy, "rules/core.yaml", "        quote: EU-Wallonia co-financing\n",
+          "        quote: EU-Wallonia co-financing\n      - document: 002_c60309014ff32336.txt\n"
+          "        quote: Project co-financed by the European\n")
+    errors = _errors(copy, "furniture")
+    assert any("[funding-eu-funds-used]" in e and "footer" in e for e in errors), errors
+
+
+def test_a_case_statement_citing_a_document_that_never_names_the_case(copy: Path):
+    # EICI appears only in the CreativeCH report (000); the TALIA newsletter never names it.
+    _edit(copy, "cases/eici.yaml", "        quote: EICI reached a further step by becoming a true community\n",
+          "        quote: EICI reached a further step by becoming a true community\n"
+          "      - document: 002_c60309014ff32336.txt\n"
+          "        quote: covers the full range of cultural and creative activities\n")
+    errors = _errors(copy, "case-not-named")
+    assert any("[eici] results[0]" in e and "002_c60309014ff32336.txt, which never names it" in e for e in errors), errors
+
+
+def test_a_help_text_that_gives_a_quote_to_the_wrong_person(copy: Path):
+    # "Sharing" is Anamaria Wills's (CIDAco), not EICI's: the passage of 000 it comes from says so.
+    _edit(copy, "questions/trust.yaml", "said Anamaria Wills of CIDAco: sharing", "said EICI's project manager: sharing")
+    errors = _errors(copy, "case-not-named")
+    assert any("[trust_sharing]" in e and "EICI" in e and "Anamaria Wills" in e for e in errors), errors
+
+
+def test_a_rule_linking_a_case_its_documents_do_not_name(copy: Path):
+    _edit(copy, "rules/core.yaml", "    cases: [co-create]\n    sources:\n      - document: 000_c8bf369c45f381b7.txt\n        quote: There",
+          "    cases: [co-create, puglia-creativa]\n    sources:\n      - document: 000_c8bf369c45f381b7.txt\n        quote: There")
+    errors = _errors(copy, "rule-case")
+    assert any("[economy-isolated-creative-sector]" in e and "'puglia-creativa'" in e for e in errors), errors
+
+
+def test_a_rule_linking_creative_valley_to_the_creadis3_stakeholder_group(copy: Path):
+    # The Regional Stakeholder Group is the CREADIS3 project's (the Greek text of 004), not Creative Valley's.
+    rules = (copy / "rules/core.yaml").read_text(encoding="utf-8")
+    start = rules.index("  - id: governance-stakeholder-group")
+    block = rules[start:]
+    (copy / "rules/core.yaml").write_text(rules[:start] + block.replace("    cases: []", "    cases: [creative-valley]", 1),
+                                          encoding="utf-8")
+    errors = _errors(copy, "rule-case")
+    assert any("[governance-stakeholder-group]" in e and "Regional Stakeholder Group" in e for e in errors), errors
+
+
+def test_an_aim_told_as_a_result(copy: Path):
+    # The URBACT page states an intention; the statement must not say the plans were written.
+    _edit(copy, "cases/urbact-creative-clusters.yaml",
+          "\"The partners' stated intention: to help policy-makers and managers of Operational Programmes define "
+          "initiatives that may be selected for Structural Funds programmes. Whether any was selected is not documented.\"",
+          "\"Action plans written so that managers of Operational Programmes can select the initiatives for Structural Funds.\"")
+    errors = _errors(copy, "aim-as-result")
+    assert any("[urbact-creative-clusters] transferable[0]" in e and "intention" in e for e in errors), errors
+
+
+def test_every_case_and_rule_needs_a_review_record_covering_its_documents(copy: Path):
+    eici = (copy / "cases/eici.yaml").read_text(encoding="utf-8")
+    (copy / "cases/eici.yaml").write_text(eici[: eici.index("review:\n")], encoding="utf-8")
+    _edit(copy, "cases/ruci.yaml", "review:\n  - by: evidence engineer (issue 11)\n    documents: [000_c8bf369c45f381b7.txt]",
+          "review:\n  - by: evidence engineer (issue 11)\n    documents: [004_1abee1b91b2d696e.txt]")
+    errors = _errors(copy, "review")
+    assert any("[eici]" in e and "no review record" in e for e in errors), errors
+    assert any("[ruci]" in e and "000_c8bf369c45f381b7.txt, which no review record covers" in e for e in errors), errors
+
+
+def test_bibliography_spans_that_no_longer_fit_the_document(copy: Path):
+    _edit(copy, "sources/bibliography.yaml", "lines: [34, 48], text: Articles}", "lines: [33, 48], text: Articles}")
+    errors = _errors(copy, "bibliography")
+    assert any("line 33 does not contain 'Articles'" in e for e in errors), errors
+
+
+def test_the_bibliography_gives_numbered_short_references():
+    bib = load_content(REPO_ROOT).bibliography
+    assert bib is not None
+    assert [d.number for d in bib.documents] == [1, 2, 3, 4, 5]
+    assert bib.reference("003_5359a68c26c8ed2c.txt") == "[4] URBACT Creative Clusters, project page"
+    # Only what the documents state: the CreativeCH report gives no title, publisher or address.
+    report = bib.get("000_c8bf369c45f381b7.txt")
+    assert report is not None and report.title is None and report.publisher is None and report.address is None
+
+
+def test_a_bibliography_with_an_unknown_span_kind_is_refused_with_file_and_line(copy: Path):
+    from readiness.content import ContentError
+
+    _edit(copy, "sources/bibliography.yaml", "{kind: sidebar, lines: [34, 48]", "{kind: advert, lines: [34, 48]")
+    with pytest.raises(ContentError) as exc:
+        load_content(copy)
+    assert any(p.startswith("sources/bibliography.yaml:") and "kind" in p for p in exc.value.problems), exc.value.problems
