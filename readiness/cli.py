@@ -112,7 +112,8 @@ def read_answers_file(path: str, content: Content) -> dict[str, Any]:
         answers = check_answers(content.questions, data.get("answers") or {})
     except AnswerError as exc:
         raise UserError(f"answers file {path}: question {exc.question_id!r}: {exc.message}") from exc
-    return {"town": town, "country": str(data.get("country", "")).strip(), "answers": answers}
+    return {"town": town, "country": str(data.get("country", "")).strip(), "answers": answers,
+            "role": str(data.get("role", "")).strip()}
 
 
 def _print_json(data: Any) -> None:
@@ -181,6 +182,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_group(paths: list[str], content: Content) -> tuple[list[dict[str, Any]], Any]:
+    """Several answers files, each with a stakeholder ``role``: the group's voices and its result."""
+    from . import group
+
+    if len(paths) < 2:
+        raise UserError("give at least two answers files, one per voice")
+    files = [read_answers_file(p, content) for p in paths]
+    for path, data in zip(paths, files):
+        if data["role"] not in group.ROLES:
+            raise UserError(f"answers file {path}: 'role' must be one of {', '.join(group.ROLES)}")
+    profile_ids = {q.id for q in content.bank.profile}
+    shared = {k: v for k, v in files[0]["answers"].items() if k in profile_ids}
+    voices = [group.Voice(Path(p).stem, d["role"], {k: v for k, v in d["answers"].items() if k not in profile_ids})
+              for p, d in zip(paths, files)]
+    return files, group.group_result(content, voices, shared, town=files[0]["town"], country=files[0]["country"])
+
+
+def cmd_group(args: argparse.Namespace) -> int:
+    """The group's consolidated result and where its voices differ (the web's engine)."""
+    content = load_content(args.content)
+    files, result = _read_group(args.answers, content)
+    if args.output:
+        from .group_view import group_section
+        from .i18n import ui_translations
+        from .report import ReportMeta, render_pdf
+
+        assert result.consolidated is not None
+        meta = dataclasses.replace(ReportMeta.for_cli(files[0]["town"], files[0]["country"]),
+                                   group=group_section(result, ui_translations("en").gettext, body_is_consolidated=True))
+        Path(args.output).write_bytes(render_pdf(content, result.consolidated, meta))
+    out = result.to_json()
+    out = {"town": files[0]["town"], "country": files[0]["country"], **out}
+    if args.output:
+        out["pdf"] = args.output
+    _print_json(out)
+    return 0
+
+
 def cmd_translations(args: argparse.Namespace) -> int:
     """status: per-language counts; scaffold: add missing entries as drafts; mark: declare entries current."""
     content = load_content(args.content)
@@ -235,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_score)
     sub.add_parser("export", help="export the app's database as JSON (see `readiness export --help`)",
                    add_help=False)
+    p = sub.add_parser("group", help="consolidate several answers files (one per stakeholder, each with a 'role')")
+    p.add_argument("answers", nargs="+", help="answers files (YAML or JSON), each with 'role': "
+                   "government, business, education or civil_society")
+    p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
+    p.add_argument("-o", "--output", help="also write the group's PDF report")
+    p.set_defaults(func=cmd_group)
     p = sub.add_parser("translations", help="content translations: status, scaffold, mark; compile UI catalogs")
     p.add_argument("action", choices=["status", "scaffold", "mark", "compile"])
     p.add_argument("--lang", help="language code, e.g. pt or it")

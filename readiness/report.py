@@ -171,6 +171,8 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "language": meta.language,
         "bilingual": meta.bilingual,
         "previous": meta.previous.result.answers if meta.previous else None,
+        "group": meta.group,
+        "peers": meta.peers,
         "content": content.digest,
         "template": template_version(),
         # a corrected translation must not be served from an old PDF

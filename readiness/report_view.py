@@ -46,7 +46,11 @@ class ReportMeta:
     bilingual: bool = False
     # A re-assessment's report compares the town with its previous assessment.
     previous: PreviousAssessment | None = None
-    extra: dict = field(default_factory=dict)
+    # Optional sections, each a view model built by the caller in the report's language:
+    # "Where views differ" (readiness.group_view.group_section) and the peer figures
+    # (readiness.peers.peer_section). Laid out by the partials _group.html and _peers.html.
+    group: dict | None = None
+    peers: dict | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "town", _cap(self.town, TOWN_NAME_MAX))
@@ -439,6 +443,8 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
         "not_documented": _(NOT_DOCUMENTED),
         "running": _running_words(_),
+        "group": meta.group,
+        "peers": meta.peers,
         "changes": changes_view(content, meta.previous, result, _, answer_text,
                                 _date_words(meta.previous.date, meta.language)) if meta.previous else None,
     }

@@ -34,7 +34,7 @@ def town_with_workspace_and_group(app, wizard: Wizard, content) -> tuple[str, st
     ws_url = open_workspace(wizard)
     # a stakeholder's own answers, with their role
     page = wizard.client.get(wizard.url("group")).get_data(as_text=True)
-    wizard.client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page)})
+    wizard.client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": "Chamber", "role": "business"})
     html = wizard.client.get(wizard.url("group")).get_data(as_text=True)
     link = re.search(r'value="http://localhost(/i/[^"]+)"', html).group(1)
     contributor, contribution = join(app, link, "business")

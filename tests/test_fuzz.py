@@ -342,7 +342,7 @@ def test_fuzz_group_posts(app, content, capsys):
     owner = Wizard(app.test_client(), content)
     assert owner.start().status_code == 302
     _, token = page_token(owner.client, owner.url("group"))
-    assert owner.client.post(owner.url("group/invite"), data={"csrf_token": token}).status_code == 302
+    assert owner.client.post(owner.url("group/invite"), data={"csrf_token": token, "label": "Chamber", "role": "business"}).status_code == 302
     link = re.search(r'value="http://localhost(/i/[^"]+)"', owner.client.get(owner.url("group")).get_data(as_text=True))
     assert link, "the owner page shows no invitation link"
     contributor = app.test_client()
@@ -373,7 +373,9 @@ def test_fuzz_group_posts(app, content, capsys):
         if form == "revoke":  # never the contributor's own invitation: it would end the contributor's posts
             target = draw(st.one_of(st.integers(0, 3), ANY_TEXT.filter(bool).map(lambda s: quote(s, safe=""))))
             return form, target, [], draw(envelope(["next"]))
-        return form, owner.url("group/invite"), [], draw(envelope(["next"]))
+        person = st.lists(st.tuples(st.sampled_from(["label", "role"]), st.one_of(ANY_TEXT, st.sampled_from(sorted(ROLES)))),
+                          max_size=3)
+        return form, owner.url("group/invite"), draw(person), draw(envelope(["next"]))
 
     @fuzz_settings(80)
     @given(group_post())

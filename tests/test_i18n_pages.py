@@ -127,7 +127,7 @@ def test_workspace_in_portuguese(client, wizard, pt):
 def test_group_pages_in_portuguese(app, client, wizard, content, pt):
     submitted_in_portuguese(client, wizard)
     page = client.get(wizard.url("group")).get_data(as_text=True)
-    client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page)})
+    client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": "Câmara", "role": "business"})
     html = client.get(wizard.url("group")).get_data(as_text=True)
     link = re.search(r'value="http://localhost(/i/[^"]+)"', html).group(1)
 

@@ -85,6 +85,14 @@ class Config:
     LIMIT_NEW_INVITATIONS = os.environ.get("LIMIT_NEW_INVITATIONS", "30 per hour; 200 per day")
     LIMIT_NEW_CONTRIBUTIONS = os.environ.get("LIMIT_NEW_CONTRIBUTIONS", "60 per hour; 300 per day")
     LIMIT_BAD_LINKS = os.environ.get("LIMIT_BAD_LINKS", "20 per 10 minutes")
+    # Issue 15: agreed answers, paper answers typed in, the printable questionnaire (a PDF
+    # render), networks created and joined, peer-pool consent changes.
+    LIMIT_NEW_AGREEMENTS = os.environ.get("LIMIT_NEW_AGREEMENTS", "120 per hour; 500 per day")
+    LIMIT_PAPER_ANSWERS = os.environ.get("LIMIT_PAPER_ANSWERS", "60 per hour; 300 per day")
+    LIMIT_QUESTIONNAIRES = os.environ.get("LIMIT_QUESTIONNAIRES", "30 per hour; 100 per day")
+    LIMIT_NEW_NETWORKS = os.environ.get("LIMIT_NEW_NETWORKS", "20 per hour; 100 per day")
+    LIMIT_NETWORK_JOINS = os.environ.get("LIMIT_NETWORK_JOINS", "30 per hour; 200 per day")
+    LIMIT_PEER_CONSENT = os.environ.get("LIMIT_PEER_CONSENT", "60 per hour; 300 per day")
     LIMIT_REPORT_JOBS_PER_CLIENT = os.environ.get("LIMIT_REPORT_JOBS_PER_CLIENT", "60 per hour")
     LIMIT_REPORT_JOBS_PER_ASSESSMENT = os.environ.get("LIMIT_REPORT_JOBS_PER_ASSESSMENT", "20 per hour")
     # Caps on what one contributor link can add (the owner's group page must stay fast).

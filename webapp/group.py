@@ -1,8 +1,10 @@
-"""Views of the group assessment (issue 5): the owner invites stakeholders through a second,
-revocable capability link; each contributor answers separately, with their role.
+"""Views of the group assessment: the owner invites each stakeholder with a link of their
+own (a name or label and the role they speak for); each answers separately; the owner is a
+voice too, agrees the facts where views differ, and can type in answers given on paper.
 
-Contributor access is granted in the session by the invitation link and checked on every
-request against the invitation: a revoked link, and every page reached through it, is 404.
+Access is the capability model of ``access``: opening a person's link grants this browser
+their contribution for as long as that link is current. A new link for the person (or
+revoking it) cuts off every browser that came in through the old one; their answers stay.
 Contributors see only their own answers, unless the owner chooses to share them.
 """
 
@@ -10,34 +12,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from readiness import group as group_core
-from readiness.answers import is_visible
+from readiness.answers import clean_text, is_visible
+from readiness.group_view import group_section
 
-from . import access, store
+from . import access, group_service
 from . import group_store as gstore
 from .extensions import db
 from .forms import form_data, read_and_check, step_form_class
-from .models import Assessment, Contribution
+from .models import Assessment, Contribution, Invitation
 from .routes import answer_label, content, owned
 from .steps import PROFILE_STEP, all_steps, shown_questions
 
 bp = Blueprint("group", __name__)
 
-INVITED = "invited"  # session: invitation public ids opened in this browser
-CONTRIBUTING = "contributing"  # session: contribution public ids of this browser
+INVITED = "invited"  # session: "invitation public id.link tag" of the links opened in this browser
+CONTRIBUTING = "contributing"  # session: "contribution public id.link tag" of this browser
 MAX_GRANTS = 20
+LABEL_MAX = 120
+NOTE_MAX = 500
 
 
 def roles() -> dict[str, str]:
     """The stakeholder roles, in the language of this request."""
     return {k: gettext(v) for k, v in group_core.ROLES.items()}
+
+
+def _role_choices(placeholder: str) -> list[SelectChoice]:
+    return [SelectChoice("", placeholder)] + [SelectChoice(k, v) for k, v in roles().items()]
 
 
 class JoinForm(FlaskForm):
@@ -46,66 +55,140 @@ class JoinForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [SelectChoice("", gettext("Choose a group"))] + [SelectChoice(k, v) for k, v in roles().items()]
+        self.role.choices = _role_choices(gettext("Choose a group"))
 
     def validate_role(self, field: Any) -> None:
         if field.data not in group_core.ROLES:
             raise ValidationError(gettext("Choose the group you speak for."))
 
 
-def _remember(key: str, public_id: str) -> None:
-    kept = [p for p in session.get(key, []) if p != public_id]
-    session[key] = (kept + [public_id])[-MAX_GRANTS:]
+class InviteForm(FlaskForm):
+    label = StringField(_l("Name or label"), validators=[
+        InputRequired(_l("Give a name or a label, for example “Chamber of commerce”.")),
+        Length(max=LABEL_MAX, message=_l("At most %(max)d characters."))])
+    role = SelectField(_l("Speaks for"), validators=[InputRequired(_l("Choose the group this person speaks for."))],
+                       validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices(gettext("Choose a group"))
+
+    def validate_label(self, field: Any) -> None:
+        field.data = clean_text(field.data or "").strip()
+        if not field.data:
+            raise ValidationError(gettext("Give a name or a label, for example “Chamber of commerce”."))
+
+    def validate_role(self, field: Any) -> None:
+        if field.data not in group_core.ROLES:
+            raise ValidationError(gettext("Choose the group this person speaks for."))
 
 
-def invited(inv_id: str) -> Any:
-    if inv_id not in session.get(INVITED, []):
+class VoiceForm(FlaskForm):
+    owner_role = SelectField(_l("You speak for"), validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_role.choices = [SelectChoice(k, v) for k, v in roles().items()]
+
+    def validate_owner_role(self, field: Any) -> None:
+        if field.data not in group_core.ROLES:
+            raise ValidationError(gettext("Choose the group you speak for."))
+
+
+def grant_link(inv: Invitation) -> None:
+    access.grant(INVITED, inv.public_id, inv.token_hash, MAX_GRANTS)
+
+
+def grant_contribution(c: Contribution, inv: Invitation) -> None:
+    access.grant(CONTRIBUTING, c.public_id, inv.token_hash, MAX_GRANTS)
+
+
+def invited(inv_id: str) -> Invitation:
+    """The invitation, if this browser opened its current link and it is not revoked; else 404."""
+    tag = access.granted_tag(INVITED, inv_id)
+    inv = gstore.active_invitation(db.sessions, inv_id) if tag is not None else None
+    if inv is None or not access.tag_matches(tag, inv.token_hash):
         abort(404)
-    return gstore.active_invitation(db.sessions, inv_id) or abort(404)
+    return inv
 
 
 def contributing(contribution_id: str) -> Contribution:
-    """The contribution, if this browser made it and its invitation is still active; else 404."""
-    if contribution_id not in session.get(CONTRIBUTING, []):
-        abort(404)
-    c = gstore.contribution(db.sessions, contribution_id) or abort(404)
-    if not any(i.id == c.invitation_id and i.revoked_at is None for i in gstore.invitations(db.sessions, c.assessment_id)):
+    """The contribution, if this browser came in through its person's current link; else 404."""
+    tag = access.granted_tag(CONTRIBUTING, contribution_id)
+    c = gstore.contribution(db.sessions, contribution_id) if tag is not None else None
+    inv = gstore.invitation(db.sessions, c.invitation_id) if c is not None else None
+    if c is None or inv is None or inv.revoked_at is not None or not access.tag_matches(tag, inv.token_hash):
         abort(404)
     return c
 
 
+def _cap_message() -> str:
+    return gettext("This group assessment has all the contributions it can take. Ask the person who invited you.")
+
+
+def _contribute(inv: Invitation, role: str) -> Contribution:
+    """The person's contribution through ``inv`` (``ContributionCap`` beyond the caps)."""
+    config = current_app.config
+    return gstore.create_contribution(db.sessions, inv, role, per_invitation=config["MAX_CONTRIBUTIONS_PER_INVITATION"],
+                                      per_assessment=config["MAX_CONTRIBUTIONS_PER_ASSESSMENT"])
+
+
 def _group_view(assessment: Assessment) -> group_core.GroupResult:
-    saved = store.load_answers(db.sessions, assessment.id)
-    profile = {q.id: saved[q.id] for q in content().bank.profile if q.id in saved}
-    people = [(c.public_id, c.role, c.answers or {}) for c in gstore.contributions(db.sessions, assessment.id)]
-    return group_core.group_result(content(), people, profile)
+    return group_service.group_for(content(), assessment)
 
 
 def _steps() -> list:
     return [s for s in all_steps(content()) if s.id != PROFILE_STEP]
 
 
+def _created(inv_id: str, public_id: str) -> Any:
+    return redirect(url_for("group.owner", public_id=public_id, _anchor="person-" + inv_id))
+
 
 # --------------------------------------------------------------------------- owner
 
 
-@bp.get("/a/<public_id>/group")
-def owner(public_id: str) -> str:
-    assessment = owned(public_id)
+def _owner_page(assessment: Assessment, invite_form: InviteForm | None = None,
+                voice_form: VoiceForm | None = None) -> tuple[str, int]:
     new = session.pop("new_invitation", None) or {}
-    link = access.capability_url("group.enter", new["token"]) if new.get("id") == public_id else None
-    return render_template("group/owner.html", assessment=assessment, link=link, roles=roles(),
-                           invitations=gstore.invitations(db.sessions, assessment.id),
-                           counts=gstore.contribution_counts(db.sessions, assessment.id),
-                           group=_group_view(assessment), label=answer_label, show_views=True)
+    link = access.capability_url("group.enter", new["token"]) if new.get("id") == assessment.public_id else None
+    invitations = gstore.invitations(db.sessions, assessment.id)
+    answered = {c.invitation_id: c for c in gstore.contributions(db.sessions, assessment.id)}
+    group = _group_view(assessment)
+    section = group_section(group, gettext, show_names=True)  # the owner sees who said what
+    forms = [f for f in (invite_form, voice_form) if f is not None]
+    status = 400 if any(f.errors for f in forms) else 200
+    return render_template("group/owner.html", assessment=assessment, link=link, link_for=new.get("inv"),
+                           roles=roles(), invitations=invitations, answered=answered,
+                           counts=gstore.contribution_counts(db.sessions, assessment.id), group=group, section=section,
+                           invite_form=invite_form or InviteForm(formdata=None),
+                           voice_form=voice_form or VoiceForm(formdata=None, owner_role=assessment.owner_role),
+                           label=answer_label, show_views=True,
+                           agree_url=lambda qid: url_for("group.agree", public_id=assessment.public_id, question_id=qid)), status
+
+
+@bp.get("/a/<public_id>/group")
+def owner(public_id: str) -> Any:
+    return _owner_page(owned(public_id))
 
 
 @bp.post("/a/<public_id>/group/invite")
 def invite(public_id: str) -> Any:
     assessment = owned(public_id)
-    _, token = gstore.create_invitation(db.sessions, assessment.id)
-    session["new_invitation"] = {"id": public_id, "token": token}
-    return redirect(url_for("group.owner", public_id=public_id))
+    form = InviteForm()
+    if not form.validate():
+        return _owner_page(assessment, invite_form=form)
+    inv, token = gstore.create_invitation(db.sessions, assessment.id, form.label.data, form.role.data)
+    session["new_invitation"] = {"id": public_id, "token": token, "inv": inv.public_id}
+    return _created(inv.public_id, public_id)
+
+
+@bp.post("/a/<public_id>/group/link/<inv_id>")
+def new_person_link(public_id: str, inv_id: str) -> Any:
+    assessment = owned(public_id)
+    token = gstore.rotate_invitation(db.sessions, assessment.id, inv_id) or abort(404)
+    session["new_invitation"] = {"id": public_id, "token": token, "inv": inv_id}
+    return _created(inv_id, public_id)
 
 
 @bp.post("/a/<public_id>/group/revoke/<inv_id>")
@@ -126,8 +209,76 @@ def delete_revoked(public_id: str, inv_id: str) -> Any:
 @bp.post("/a/<public_id>/group/share")
 def share(public_id: str) -> Any:
     assessment = owned(public_id)
-    gstore.set_sharing(db.sessions, assessment.id, request.form.get("share") == "1")
+    form = VoiceForm(owner_role=assessment.owner_role)
+    if not form.validate():
+        return _owner_page(assessment, voice_form=form)
+    gstore.set_voice(db.sessions, assessment.id, form.owner_role.data, request.form.get("names") == "1",
+                     request.form.get("share") == "1")
     return redirect(url_for("group.owner", public_id=public_id))
+
+
+@bp.post("/a/<public_id>/group/paper/<inv_id>")
+def paper(public_id: str, inv_id: str) -> Any:
+    """The owner types in the answers a person gave on the printed questionnaire."""
+    assessment = owned(public_id)
+    inv = next((i for i in gstore.invitations(db.sessions, assessment.id)
+                if i.public_id == inv_id and i.revoked_at is None and i.role), None) or abort(404)
+    try:
+        c = _contribute(inv, inv.role)
+    except gstore.ContributionCap:
+        abort(409)
+    grant_contribution(c, inv)
+    return redirect(url_for("group.step", contribution_id=c.public_id, step_id=_steps()[0].id))
+
+
+def _spread_of(assessment: Assessment, question_id: str) -> group_core.QuestionSpread:
+    group = _group_view(assessment)
+    return next((s for s in group.spreads if s.question.id == question_id), None) or abort(404)
+
+
+@bp.route("/a/<public_id>/group/agree/<question_id>", methods=["GET", "POST"])
+def agree(public_id: str, question_id: str) -> Any:
+    """Record the answer the group agreed on a question where views differ, with a note."""
+    assessment = owned(public_id)
+    spread = _spread_of(assessment, question_id)
+    q = spread.question
+    form_cls = step_form_class([q])
+    saved = {q.id: spread.agreed.value} if spread.agreed else {}
+    form = form_cls(data=form_data([q], saved)) if request.method == "GET" else form_cls()
+    note = (spread.agreed.note if spread.agreed else "") if request.method == "GET" else request.form.get("note", "")
+    note_error = None
+    if request.method == "POST" and form.validate():
+        values = read_and_check(form, [q], require=True, is_applicable=lambda _q: True)
+        note = clean_text(note).strip()
+        if len(note) > NOTE_MAX:
+            note_error = gettext("At most %(max)d characters.", max=NOTE_MAX)
+        elif values is not None:
+            views = [{"role": v.contributor.role, "value": v.value} for v in spread.views]
+            gstore.set_agreed(db.sessions, assessment.id, q.id, values[q.id], note, views)
+            return redirect(url_for("group.owner", public_id=public_id, _anchor="differ-" + q.id))
+    section = group_section(group_core.GroupResult(_group_view(assessment).contributors, [], None, [spread]), gettext,
+                            show_names=True)
+    return render_template("group/agree.html", assessment=assessment, q=q, form=form, note=note, note_error=note_error,
+                           item=section["differ"][0] if section["differ"] else None, note_max=NOTE_MAX,
+                           agreed=spread.agreed), 400 if request.method == "POST" else 200
+
+
+@bp.post("/a/<public_id>/group/agree/<question_id>/clear")
+def clear_agreement(public_id: str, question_id: str) -> Any:
+    assessment = owned(public_id)
+    gstore.clear_agreed(db.sessions, assessment.id, question_id)
+    return redirect(url_for("group.owner", public_id=public_id, _anchor="differ-" + question_id))
+
+
+@bp.get("/a/<public_id>/group/questionnaire.pdf")
+def questionnaire(public_id: str) -> Response:
+    """The questionnaire on paper, for a workshop with stakeholders who will not use the web."""
+    from . import questionnaire_service
+
+    assessment = owned(public_id)
+    pdf = questionnaire_service.questionnaire_pdf(assessment)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="cluster-readiness-questionnaire.pdf"'})
 
 
 # --------------------------------------------------------------------------- contributors
@@ -135,8 +286,9 @@ def share(public_id: str) -> Any:
 
 @bp.get("/i/<token>")
 def enter(token: str) -> Any:
+    # The token is swapped for a grant in the session, then dropped from the URL.
     inv = gstore.invitation_by_token(db.sessions, token) or abort(404)
-    _remember(INVITED, inv.public_id)
+    grant_link(inv)
     return redirect(url_for("group.join", inv_id=inv.public_id))
 
 
@@ -144,18 +296,29 @@ def enter(token: str) -> Any:
 def join(inv_id: str) -> Any:
     inv = invited(inv_id)
     form = JoinForm()
+    if inv.role:  # a personal link: the owner said whom it is for and which group they speak for
+        confirm = FlaskForm()
+        if confirm.validate_on_submit():
+            try:
+                c = _contribute(inv, inv.role)
+            except gstore.ContributionCap:
+                return render_template("group/join.html", form=confirm, town=_town(inv.assessment_id), invitation=inv,
+                                       roles=roles(), cap=_cap_message()), 409
+            grant_contribution(c, inv)
+            return redirect(url_for("group.step", contribution_id=c.public_id, step_id=_steps()[0].id))
+        return render_template("group/join.html", form=confirm, town=_town(inv.assessment_id), invitation=inv,
+                               roles=roles()), 400 if confirm.errors else 200
     if form.validate_on_submit():
         try:
-            c = gstore.create_contribution(db.sessions, inv, form.role.data,
-                                           per_invitation=current_app.config["MAX_CONTRIBUTIONS_PER_INVITATION"],
-                                           per_assessment=current_app.config["MAX_CONTRIBUTIONS_PER_ASSESSMENT"])
+            c = _contribute(inv, form.role.data)
         except gstore.ContributionCap:
-            form.role.errors = [gettext("This group assessment has all the contributions it can take. Ask the "
-                                        "person who invited you.")]
-            return render_template("group/join.html", form=form, town=_town(inv.assessment_id)), 409
-        _remember(CONTRIBUTING, c.public_id)
+            form.role.errors = [_cap_message()]
+            return render_template("group/join.html", form=form, town=_town(inv.assessment_id), invitation=None,
+                                   roles=roles()), 409
+        grant_contribution(c, inv)
         return redirect(url_for("group.step", contribution_id=c.public_id, step_id=_steps()[0].id))
-    return render_template("group/join.html", form=form, town=_town(inv.assessment_id)), 400 if form.errors else 200
+    return render_template("group/join.html", form=form, town=_town(inv.assessment_id), invitation=None,
+                           roles=roles()), 400 if form.errors else 200
 
 
 def _town(assessment_id: int) -> str:
@@ -190,6 +353,7 @@ def mine(contribution_id: str) -> str:
     c = contributing(contribution_id)
     assessment = gstore.assessment_of(db.sessions, c.assessment_id)
     shared = bool(assessment and assessment.share_contributions)
+    section = (group_section(_group_view(assessment), gettext, show_names=assessment.show_names)
+               if shared and assessment else None)
     return render_template("group/mine.html", contribution=c, roles=roles(), label=answer_label,
-                           steps=_steps(), answers=c.answers or {}, town=_town(c.assessment_id),
-                           group=_group_view(assessment) if shared and assessment else None, show_views=shared)
+                           steps=_steps(), answers=c.answers or {}, town=_town(c.assessment_id), section=section)

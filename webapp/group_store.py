@@ -1,5 +1,6 @@
-"""Persistence of group assessments (issue 5): contributor links and contributions.
-Plain SQLAlchemy, no Flask; one short session per call; tokens stored as sha256 only.
+"""Persistence of group assessments: per-person contributor links, contributions, the
+owner's voice settings and agreed answers. Plain SQLAlchemy, no Flask; one short session
+per call; tokens stored as sha256 only.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from sqlalchemy import delete, func, select
 
 from readiness.conditions import AnswerValue
 
-from .models import Assessment, Contribution, Invitation, utcnow
+from .models import AgreedAnswer, Assessment, Contribution, Invitation, utcnow
 from .store import Sessions, hash_token, new_token
 
 
-def create_invitation(sessions: Sessions, assessment_id: int) -> tuple[Invitation, str]:
+def create_invitation(sessions: Sessions, assessment_id: int, label: str = "", role: str = "") -> tuple[Invitation, str]:
+    """A link for one person (``label``: a name or a description), speaking for ``role``."""
     token = new_token()
-    inv = Invitation(public_id=secrets.token_hex(8), assessment_id=assessment_id, token_hash=hash_token(token))
+    inv = Invitation(public_id=secrets.token_hex(8), assessment_id=assessment_id, token_hash=hash_token(token),
+                     label=label, role=role)
     with sessions.begin() as session:
         session.add(inv)
     return inv, token
@@ -54,6 +57,61 @@ def revoke(sessions: Sessions, assessment_id: int, public_id: str) -> bool:
         return True
 
 
+def rotate_invitation(sessions: Sessions, assessment_id: int, public_id: str) -> str | None:
+    """A new link for the same person: the old one stops working, their answers stay."""
+    token = new_token()
+    with sessions.begin() as session:
+        inv = session.scalar(select(Invitation).where(Invitation.public_id == public_id,
+                                                      Invitation.assessment_id == assessment_id,
+                                                      Invitation.revoked_at.is_(None)))
+        if inv is None:
+            return None
+        inv.token_hash = hash_token(token)
+    return token
+
+
+def invitation(sessions: Sessions, invitation_id: int) -> Invitation | None:
+    with sessions() as session:
+        return session.get(Invitation, invitation_id)
+
+
+def contribution_of(sessions: Sessions, invitation_id: int) -> Contribution | None:
+    """The person's contribution (one per invitation), if they started."""
+    with sessions() as session:
+        return session.scalar(select(Contribution).where(Contribution.invitation_id == invitation_id).order_by(Contribution.id))
+
+
+def set_voice(sessions: Sessions, assessment_id: int, owner_role: str, show_names: bool, share: bool) -> None:
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        a.owner_role, a.show_names, a.share_contributions = owner_role, show_names, share
+
+
+def agreed_answers(sessions: Sessions, assessment_id: int) -> list[AgreedAnswer]:
+    with sessions() as session:
+        return list(session.scalars(select(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment_id)
+                                    .order_by(AgreedAnswer.id)))
+
+
+def set_agreed(sessions: Sessions, assessment_id: int, question_id: str, value: AnswerValue, note: str,
+               views: list) -> None:
+    """Record (or replace) the agreed answer of a question, with the views at that moment."""
+    with sessions.begin() as session:
+        row = session.scalar(select(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment_id,
+                                                        AgreedAnswer.question_id == question_id))
+        if row is None:
+            row = AgreedAnswer(assessment_id=assessment_id, question_id=question_id)
+            session.add(row)
+        row.value, row.note, row.views, row.created_at = value, note, views, utcnow()
+
+
+def clear_agreed(sessions: Sessions, assessment_id: int, question_id: str) -> None:
+    with sessions.begin() as session:
+        session.execute(delete(AgreedAnswer).where(AgreedAnswer.assessment_id == assessment_id,
+                                                   AgreedAnswer.question_id == question_id))
+
+
 def assessment_of(sessions: Sessions, assessment_id: int) -> Assessment | None:
     with sessions() as session:
         return session.get(Assessment, assessment_id)
@@ -72,12 +130,16 @@ class ContributionCap(Exception):
 
 def create_contribution(sessions: Sessions, invitation: Invitation, role: str,
                         per_invitation: int | None = None, per_assessment: int | None = None) -> Contribution:
-    """A new contribution through ``invitation``; ``ContributionCap`` beyond the caps."""
-    c = Contribution(public_id=secrets.token_hex(8), invitation_id=invitation.id,
-                     assessment_id=invitation.assessment_id, role=role, answers={})
+    """The person's contribution: with a per-person link (it has a role) their existing one;
+    else (an old shared link: one per person who joined) a new one, ``ContributionCap``
+    beyond the caps."""
     with sessions.begin() as session:
         # The assessment's row lock (SQLite: BEGIN IMMEDIATE) serialises the count and the insert.
         session.get(Assessment, invitation.assessment_id, with_for_update=True)
+        if invitation.role:
+            c = session.scalar(select(Contribution).where(Contribution.invitation_id == invitation.id).order_by(Contribution.id))
+            if c is not None:
+                return c
         counted = select(func.count()).select_from(Contribution)
         if per_invitation is not None and session.scalar(
                 counted.where(Contribution.invitation_id == invitation.id)) >= per_invitation:
@@ -85,8 +147,10 @@ def create_contribution(sessions: Sessions, invitation: Invitation, role: str,
         if per_assessment is not None and session.scalar(
                 counted.where(Contribution.assessment_id == invitation.assessment_id)) >= per_assessment:
             raise ContributionCap("this group assessment has reached its number of contributions")
+        c = Contribution(public_id=secrets.token_hex(8), invitation_id=invitation.id,
+                         assessment_id=invitation.assessment_id, role=role, answers={})
         session.add(c)
-    return c
+        return c
 
 
 def contribution_counts(sessions: Sessions, assessment_id: int) -> dict[int, int]:

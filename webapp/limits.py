@@ -43,6 +43,9 @@ ROUTE_LIMITS = (
     RouteLimit("workspace.reassess", "LIMIT_NEW_REASSESSMENTS"),
     RouteLimit("group.invite", "LIMIT_NEW_INVITATIONS"),
     RouteLimit("group.join", "LIMIT_NEW_CONTRIBUTIONS"),
+    RouteLimit("group.agree", "LIMIT_NEW_AGREEMENTS"),
+    RouteLimit("group.paper", "LIMIT_PAPER_ANSWERS"),
+    RouteLimit("group.questionnaire", "LIMIT_QUESTIONNAIRES", methods=("GET",)),
 )
 
 # Capability-link routes: the token in the URL and how to look it up.

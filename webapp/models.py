@@ -42,6 +42,10 @@ class Assessment(Base):
         ForeignKey("workspace.id", ondelete="SET NULL"), nullable=True, index=True, default=None
     )
     share_contributions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Issue 15: the owner is a voice of the group, with a stakeholder role (readiness.group.ROLES);
+    # whether the group's pages and reports may show contributors' names (else roles only).
+    owner_role: Mapped[str] = mapped_column(String(32), default="government", server_default="government")
+    show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     answers: Mapped[list["Answer"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
 
@@ -100,6 +104,9 @@ class Invitation(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+    # Issue 15: one invitation per person: who (a name or a label) and the role they speak for.
+    label: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    role: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Contribution(Base):
@@ -115,3 +122,66 @@ class Contribution(Base):
     answers: Mapped[Any] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# --------------------------------------------------------------------------- issue 15: voices, networks, peers
+
+
+class AgreedAnswer(Base):
+    """The answer the group agreed on one question (recorded by the owner, with a note).
+    ``views`` keeps the spread on record: the voices' answers by role when it was agreed."""
+
+    __tablename__ = "agreed_answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id", name="uq_agreed_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    views: Mapped[Any] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Network(Base):
+    """A network of towns: the lead manages it through one capability link; member towns
+    join through another (both hashed)."""
+
+    __tablename__ = "network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # the lead's link
+    join_token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # the members' link
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NetworkMember(Base):
+    """A town (its workspace) in a network; deleting the row takes its data out of the network."""
+
+    __tablename__ = "network_member"
+    __table_args__ = (UniqueConstraint("network_id", "workspace_id", name="uq_network_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    # Scores and levels are always shared; findings and answers only if the town agrees.
+    share_details: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PeerEntry(Base):
+    """A submitted assessment in the anonymous peer pool (given with consent): only its
+    population band, country and dimension scores. Withdrawing consent deletes the row."""
+
+    __tablename__ = "peer_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), unique=True, index=True)
+    # One entry per town: a re-assessment's entry replaces the one of the same workspace.
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), nullable=True, index=True)
+    population_band: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str] = mapped_column(String(80))
+    scores: Mapped[Any] = mapped_column(JSON)  # dimension id -> score (0-100) or null
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

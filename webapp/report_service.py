@@ -52,6 +52,8 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
 
 
 def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True) -> ReportMeta:
+    from . import group_service  # the group's voices, when the owner invited any
+
     return ReportMeta(
         town=assessment.town,
         country=assessment.country,
@@ -61,6 +63,7 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
         language=assessment.language,
         bilingual=bilingual and assessment.language != "en",
         previous=previous_for(assessment) if with_previous else None,
+        group=group_service.section_for(content(assessment), assessment),
     )
 
 

@@ -1,0 +1,74 @@
+"""The view model of "Where views differ" (results page and reports): the group's
+consolidated scores, the questions with the widest spread, answers by role, the
+agreed facts and the group finding. Pure; words in the report's language through
+the ``gettext`` it is given. Laid out by templates/report/_group.html (PDF) and
+templates/group/_differ.html (web).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .answers import N_
+from .group import AGREED, MEDIAN, ROLES, SINGLE, FINDING_TEXT, GroupResult
+from .report_view import _points, _source, answer_text
+
+Gettext = Callable[[str], str]
+
+BASIS_WORDS = {
+    AGREED: N_("agreed answer"),
+    MEDIAN: N_("median of the views"),
+    SINGLE: N_("one answer only"),
+}
+OWNER_WORD = N_("owner of the assessment")
+
+
+def role_word(role: str, gettext: Gettext) -> str:
+    return gettext(ROLES[role]) if role in ROLES else role
+
+
+def group_section(group: GroupResult, gettext: Gettext, show_names: bool = False,
+                  body_is_consolidated: bool = False) -> dict[str, Any]:
+    """Everything the section shows. Names appear only with ``show_names`` (the owner's choice).
+    ``body_is_consolidated``: the rest of the report scores the group's consolidated answers
+    (``readiness group -o``), not the assessment's own (the web)."""
+    def who(view: Any) -> dict[str, str]:
+        c = view.contributor
+        return {"role": role_word(c.role, gettext), "name": c.name if show_names else ""}
+
+    differ = []
+    for s in group.widest:
+        differ.append({
+            "id": s.question.id,
+            "question": s.question.text,
+            "dimension": s.dimension.title,
+            "spread": _points(s.range),
+            "disagreement": s.is_disagreement,
+            "answers": [dict(who(v), answer=answer_text(s.question, v.value, gettext)) for v in s.views],
+            "agreed": answer_text(s.question, s.agreed.value, gettext) if s.agreed else None,
+            "note": s.agreed.note if s.agreed else "",
+        })
+    finding = group.finding
+    levels = {d.dimension.id: d for d in group.consolidated.dimensions} if group.consolidated else {}
+    return {
+        "voices": len(group.contributors),
+        "roles": sorted({role_word(c.role, gettext) for c in group.contributors}),
+        "overall": _points(group.overall),
+        "dimensions": [
+            {"title": d.dimension.title, "score": _points(d.score), "lowest": _points(d.lowest),
+             "highest": _points(d.highest), "contributors": d.contributors,
+             "level": levels[d.dimension.id].level.label if d.dimension.id in levels and levels[d.dimension.id].level else ""}
+            for d in group.dimensions
+        ],
+        "agreed": group.count(AGREED),
+        "median": group.count(MEDIAN),
+        "single": group.count(SINGLE),
+        "differ": differ,
+        "finding": None if finding is None else {
+            "title": gettext(finding.title),
+            "text": gettext(FINDING_TEXT) % {"num": finding.questions, "points": finding.points},
+            "source": _source(finding.source),
+        },
+        "show_names": show_names,
+        "body_is_consolidated": body_is_consolidated,
+    }
