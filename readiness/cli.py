@@ -112,8 +112,11 @@ def read_answers_file(path: str, content: Content) -> dict[str, Any]:
         answers = check_answers(content.questions, data.get("answers") or {})
     except AnswerError as exc:
         raise UserError(f"answers file {path}: question {exc.question_id!r}: {exc.message}") from exc
+    share = data.get("share_findings", True)
+    if not isinstance(share, bool):
+        raise UserError(f"answers file {path}: 'share_findings' must be true or false")
     return {"town": town, "country": str(data.get("country", "")).strip(), "answers": answers,
-            "role": str(data.get("role", "")).strip()}
+            "role": str(data.get("role", "")).strip(), "share_findings": share}
 
 
 def _print_json(data: Any) -> None:
@@ -220,6 +223,32 @@ def cmd_group(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_network(args: argparse.Namespace) -> int:
+    """Several towns side by side: profiles, the risks most share, the nearest towns."""
+    from . import network
+
+    content = load_content(args.content)
+    if len(args.answers) < 2:
+        raise UserError("give at least two answers files, one per town")
+    members = []
+    for path in args.answers:
+        data = read_answers_file(path, content)
+        result = score_assessment(content, data["answers"], data["town"], data["country"])
+        # a file is the town's own: it shares its findings unless it says "share_findings: false"
+        members.append(network.Member(Path(path).stem, data["town"], data["country"], result,
+                                      share_details=data["share_findings"]))
+    result = network.network_result(content, members)
+    if args.output:
+        from .network_view import network_pdf
+
+        Path(args.output).write_bytes(network_pdf(content, result, args.name))
+    out = {"name": args.name, **result.to_json()}
+    if args.output:
+        out["pdf"] = args.output
+    _print_json(out)
+    return 0
+
+
 def cmd_translations(args: argparse.Namespace) -> int:
     """status: per-language counts; scaffold: add missing entries as drafts; mark: declare entries current."""
     content = load_content(args.content)
@@ -280,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
     p.add_argument("-o", "--output", help="also write the group's PDF report")
     p.set_defaults(func=cmd_group)
+    p = sub.add_parser("network", help="several towns side by side: profiles, shared risks, nearest towns")
+    p.add_argument("answers", nargs="+", help="one answers file (YAML or JSON) per town")
+    p.add_argument("--name", default="Network of towns", help="the network's name, for the PDF")
+    p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
+    p.add_argument("-o", "--output", help="also write the network PDF")
+    p.set_defaults(func=cmd_network)
     p = sub.add_parser("translations", help="content translations: status, scaffold, mark; compile UI catalogs")
     p.add_argument("action", choices=["status", "scaffold", "mark", "compile"])
     p.add_argument("--lang", help="language code, e.g. pt or it")

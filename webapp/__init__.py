@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from readiness.content import REPO_ROOT, load_content
 from readiness.report import RenderTimeout
 
-from . import cases, export_views, group, language, limits, routes, workspaces
+from . import cases, export_views, group, language, limits, networks, routes, workspaces
 from .config import Config, check_config
 from .db import upgrade_database
 from .extensions import csrf, db
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases.bp)  # case-study library, side-by-side comparison
     app.register_blueprint(workspaces.bp)  # town workspace: progress over time
     app.register_blueprint(group.bp)  # group assessment: contributors, spread of views
+    app.register_blueprint(networks.bp)  # networks of towns side by side
     app.register_blueprint(export_views.bp)  # CSV and JSON downloads of a workspace or an assessment
     limits.init_app(app)  # after the blueprints: it wraps their views
     _register_errors(app)

@@ -43,3 +43,8 @@ def capability_url(endpoint: str, token: str) -> str:
     """The full link to hand out: from BASE_URL when configured, else this request's host."""
     base = current_app.config.get("BASE_URL") or request.host_url
     return base.rstrip("/") + url_for(endpoint, token=token)
+
+
+def granted_ids(key: str) -> list[str]:
+    """The public ids this browser holds a grant for under ``key`` (each still to be checked)."""
+    return [p.rsplit(".", 1)[0] for p in session.get(key, []) if "." in p]

@@ -92,6 +92,7 @@ class Config:
     LIMIT_QUESTIONNAIRES = os.environ.get("LIMIT_QUESTIONNAIRES", "30 per hour; 100 per day")
     LIMIT_NEW_NETWORKS = os.environ.get("LIMIT_NEW_NETWORKS", "20 per hour; 100 per day")
     LIMIT_NETWORK_JOINS = os.environ.get("LIMIT_NETWORK_JOINS", "30 per hour; 200 per day")
+    LIMIT_NETWORK_PDFS = os.environ.get("LIMIT_NETWORK_PDFS", "30 per hour; 100 per day")
     LIMIT_PEER_CONSENT = os.environ.get("LIMIT_PEER_CONSENT", "60 per hour; 300 per day")
     LIMIT_REPORT_JOBS_PER_CLIENT = os.environ.get("LIMIT_REPORT_JOBS_PER_CLIENT", "60 per hour")
     LIMIT_REPORT_JOBS_PER_ASSESSMENT = os.environ.get("LIMIT_REPORT_JOBS_PER_ASSESSMENT", "20 per hour")

@@ -24,7 +24,7 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import parse
 
-from . import group_store, store, workspace_store
+from . import group_store, network_store, store, workspace_store
 from .extensions import db
 
 
@@ -46,6 +46,10 @@ ROUTE_LIMITS = (
     RouteLimit("group.agree", "LIMIT_NEW_AGREEMENTS"),
     RouteLimit("group.paper", "LIMIT_PAPER_ANSWERS"),
     RouteLimit("group.questionnaire", "LIMIT_QUESTIONNAIRES", methods=("GET",)),
+    RouteLimit("network.new", "LIMIT_NEW_NETWORKS"),
+    RouteLimit("network.join", "LIMIT_NETWORK_JOINS"),
+    RouteLimit("network.new_invite_link", "LIMIT_NEW_NETWORKS"),
+    RouteLimit("network.pdf", "LIMIT_NETWORK_PDFS", methods=("GET",)),
 )
 
 # Capability-link routes: the token in the URL and how to look it up.
@@ -53,6 +57,8 @@ TOKEN_LOOKUPS: dict[str, Callable[[str], object | None]] = {
     "assess.resume": lambda token: store.by_token(db.sessions, token),
     "workspace.enter": lambda token: workspace_store.by_token(db.sessions, token),
     "group.enter": lambda token: group_store.invitation_by_token(db.sessions, token),
+    "network.enter": lambda token: network_store.by_token(db.sessions, token),
+    "network.invited": lambda token: network_store.by_join_token(db.sessions, token),
 }
 BAD_TOKEN_SCOPE = "bad-capability-link"
 

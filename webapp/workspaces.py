@@ -66,8 +66,11 @@ def show(ws_id: str) -> str:
     submitted = [(a.public_id, a.submitted_at, report_service.result_for(a)) for a in rows if a.status == "submitted"]
     new = session.pop("new_workspace_link", None) or {}  # the link is shown once
     link = workspace_url(new["token"]) if new.get("id") == ws_id else None
+    from . import network_store  # the networks this town belongs to (webapp/networks.py)
+
     return render_template("workspace/show.html", workspace=ws, assessments=rows, label=answer_label,
-                           history=history_core.history(content(), submitted), link=link)
+                           history=history_core.history(content(), submitted), link=link,
+                           networks=network_store.networks_of(db.sessions, ws.id))
 
 
 @bp.post("/ws/<ws_id>/link")

@@ -1,0 +1,127 @@
+"""Networks of towns: a lead invites member towns; each joins with its own workspace and
+chooses what it shares; the side-by-side profiles, the shared risks, the nearest towns and
+the network PDF; a town leaving takes its data with it. The CLI uses the same engine."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from conftest import Wizard, csrf_token
+from readiness import cli
+
+
+def weak(q):  # type: ignore[no-untyped-def]
+    """The lowest-scoring answer (a town at the start), as a form posts it."""
+    from towns import _extreme
+
+    value = _extreme(q, best=False)
+    return str(value) if isinstance(value, int) else value
+
+
+def town_with_workspace(app, content, town: str, chooser) -> Wizard:  # type: ignore[no-untyped-def]
+    w = Wizard(app.test_client(), content)
+    w.start(town=town, country="Portugal")
+    w.answer_all(chooser=chooser)
+    assert w.submit().status_code == 302
+    page = w.client.get(w.url("results")).get_data(as_text=True)
+    opened = w.client.post(w.url("workspace"), data={"csrf_token": csrf_token(page)})
+    assert opened.status_code == 302
+    w.workspace = opened.headers["Location"]  # type: ignore[attr-defined]
+    return w
+
+
+def join(w: Wizard, link: str, share: bool) -> str:
+    entered = w.client.get(link)
+    assert entered.status_code == 302
+    page = w.client.get(entered.headers["Location"]).get_data(as_text=True)
+    ws_value = re.search(r'name="workspace" value="([0-9a-f]+)"', page).group(1)
+    data = {"csrf_token": csrf_token(page), "workspace": ws_value} | ({"share": "1"} if share else {})
+    joined = w.client.post(entered.headers["Location"], data=data)
+    assert joined.status_code == 302, joined.get_data(as_text=True)[:800]
+    return joined.headers["Location"]
+
+
+def test_a_network_of_three_towns_side_by_side_shared_risks_pdf_and_leaving(app, content):
+    from conftest import best_value
+
+    obidos = town_with_workspace(app, content, "Óbidos", best_value)
+    mizil = town_with_workspace(app, content, "Mizil", weak)
+    enguera = town_with_workspace(app, content, "Enguera", weak)
+
+    lead = app.test_client()
+    page = lead.get("/networks/new").get_data(as_text=True)
+    assert lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "  "}).status_code == 400
+    created = lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "Creative towns <of the Oeste>"})
+    assert created.status_code == 302
+    net_url = created.headers["Location"]
+    html = lead.get(net_url).get_data(as_text=True)
+    join_link = re.search(r'id="join-link"[^>]*value="http://localhost(/nj/[^"]+)"', html).group(1)
+    assert "Creative towns &lt;of the Oeste&gt;" in html
+
+    join(obidos, join_link, share=True)
+    join(mizil, join_link, share=True)
+    join(enguera, join_link, share=False)  # scores and levels only
+
+    html = lead.get(net_url).get_data(as_text=True)
+    table = html.split('class="scores network-table"')[1].split("</table>")[0]
+    assert all(t in table for t in ("Óbidos", "Mizil", "Enguera")) and table.count("<tr>") == len(content.dimensions) + 2
+    plan = html.split('id="plan-title"')[1].split("</section>")[0]
+    # two towns share their findings, one strong and one weak: no risk is shared by most of them
+    assert "From the findings of the 2 towns" in plan
+    assert html.count('class="radar radar-small"') == 3
+    pairs = html.split('id="pairs-title"')[1].split("</section>")[0]
+    assert pairs.index("Mizil</bdi> – <bdi>Enguera") < pairs.index("Óbidos")  # the two weak towns are nearest
+    # Enguera shares no findings: none of its answers is on the page
+    assert "Findings and answers shared by Enguera" not in html and "Findings and answers shared by Mizil" in html
+
+    # Enguera agrees to share more: now the weak towns' common risks are the network's plan
+    ws_page = enguera.client.get(enguera.workspace).get_data(as_text=True)
+    share_url = re.search(r'action="(/ws/[0-9a-f]+/networks/[0-9a-f]+/share)"', ws_page).group(1)
+    assert enguera.client.post(share_url, data={"csrf_token": csrf_token(ws_page), "share": "1"}).status_code == 302
+    html = lead.get(net_url).get_data(as_text=True)
+    plan = html.split('id="plan-title"')[1].split("</section>")[0]
+    assert "2 of 3 towns: Mizil, Enguera" in plan and "Together:" in plan
+
+    pdf = lead.get(net_url + "/network.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.data)).pages)
+    assert "Profiles side by side" in text and "Network action plan" in text and "Mizil, Enguera" in text
+    assert "nearest to each other" in text and "Creative towns <of the Oeste>" in text
+
+    # a member town sees the network through its own workspace; a stranger does not
+    assert mizil.client.get(net_url).status_code == 200
+    assert app.test_client().get(net_url).status_code == 404
+
+    # Enguera leaves: its data leaves with it, everywhere
+    ws_page = enguera.client.get(enguera.workspace).get_data(as_text=True)
+    leave_url = re.search(r'action="(/ws/[0-9a-f]+/networks/[0-9a-f]+/leave)"', ws_page).group(1)
+    assert enguera.client.post(leave_url, data={"csrf_token": csrf_token(ws_page)}).status_code == 302
+    html = lead.get(net_url).get_data(as_text=True)
+    assert "Enguera" not in html and "2 member towns" in html
+    assert enguera.client.get(net_url).status_code == 404
+    assert "is in no network" in enguera.client.get(enguera.workspace).get_data(as_text=True)
+
+
+def test_cli_network_side_by_side_shared_risks_and_nearest(tmp_path, capsys, content):
+    def write(name: str, low: bool) -> str:
+        answers = {"population_band": "under_10k"}
+        for d in content.dimensions:
+            for q in d.questions:
+                if q.show_if is None and q.type.value in ("single", "scale"):
+                    scored = sorted((o for o in q.options if o.score is not None), key=lambda o: o.score)
+                    answers[q.id] = scored[0 if low else -1].value
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"town": name, "country": "Italy", "answers": answers}))
+        return str(path)
+
+    files = [write("Alto", False), write("Basso", True), write("Medio", True)]
+    assert cli.main(["network", *files, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [m["town"] for m in out["members"]] == ["Alto", "Basso", "Medio"]
+    assert all(len(m["dimensions"]) == len(content.dimensions) for m in out["members"])
+    assert out["shared_risks"] and all(r["towns"] == ["Basso", "Medio"] and r["of"] == 3 for r in out["shared_risks"])
+    assert out["nearest"][0]["towns"] == ["Basso", "Medio"] and out["nearest"][0]["distance"] == 0

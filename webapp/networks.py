@@ -1,0 +1,199 @@
+"""Views of networks of towns: a lead creates a network and invites member towns with a
+link; a town joins with its own workspace and chooses what it shares (scores and levels
+always; findings and answers if it agrees); it can leave, and its data leaves with it.
+
+Access is the capability model of ``access``: the lead's link grants the network's page
+to the lead's browser; the members' link grants the join page; a member town sees the
+network's page through its own workspace grant, for as long as it is a member.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from readiness import network as network_core
+from readiness.answers import clean_text, is_visible
+from readiness.network_view import NAME_MAX, network_context, network_pdf
+from readiness.scoring import score_assessment
+
+from . import access, store
+from . import network_store as nstore
+from . import workspace_store as wstore
+from .extensions import db
+from .models import Network, Workspace
+from .routes import answer_label, content
+from .workspaces import GRANTED as WORKSPACE_GRANTS
+from .workspaces import workspace_owned
+
+bp = Blueprint("network", __name__)
+
+LEADING = "leading_networks"  # session: "network public id.link tag" of the lead's browser
+JOINING = "joining_networks"  # session: the same, for the members' join link
+MAX_GRANTS = 10
+
+
+class NetworkForm(FlaskForm):
+    name = StringField(_l("Name of the network"), validators=[
+        InputRequired(_l("Give the network a name, for example “Creative towns of the Oeste”.")),
+        Length(max=NAME_MAX, message=_l("At most %(max)d characters."))])
+
+    def validate_name(self, field: Any) -> None:
+        field.data = clean_text(field.data or "").strip()
+        if not field.data:
+            raise ValidationError(gettext("Give the network a name, for example “Creative towns of the Oeste”."))
+
+
+def _granted(key: str, net_id: str, token_hash_of: Any) -> Network | None:
+    tag = access.granted_tag(key, net_id)
+    net = nstore.by_public_id(db.sessions, net_id) if tag is not None else None
+    return net if net is not None and access.tag_matches(tag, token_hash_of(net)) else None
+
+
+def _my_workspaces() -> list[Workspace]:
+    """The town workspaces this browser holds a current grant for."""
+    found = []
+    for ws_id in access.granted_ids(WORKSPACE_GRANTS):
+        tag = access.granted_tag(WORKSPACE_GRANTS, ws_id)
+        ws = wstore.by_public_id(db.sessions, ws_id)
+        if ws is not None and tag is not None and access.tag_matches(tag, ws.token_hash):
+            found.append(ws)
+    return found
+
+
+def visible(net_id: str) -> tuple[Network, bool]:
+    """The network and whether this browser is its lead; 404 unless lead or a member town's browser."""
+    lead = _granted(LEADING, net_id, lambda n: n.token_hash)
+    if lead is not None:
+        return lead, True
+    net = nstore.by_public_id(db.sessions, net_id) if access.granted_ids(WORKSPACE_GRANTS) else None
+    if net is not None:
+        member_ids = {ws.id for _, ws in nstore.members(db.sessions, net.id)}
+        if any(ws.id in member_ids for ws in _my_workspaces()):
+            return net, False
+    abort(404)
+
+
+def _result(net: Network) -> tuple[network_core.NetworkResult, dict[int, Any]]:
+    """Each member's latest submitted assessment, scored; what it does not share stays out."""
+    members, details = [], {}
+    for m, ws in nstore.members(db.sessions, net.id):
+        submitted = [a for a in wstore.assessments(db.sessions, ws.id) if a.status == "submitted"]
+        last = submitted[-1] if submitted else None
+        # scored in the language of this page, like every other page of the viewer
+        result = score_assessment(content(), store.load_answers(db.sessions, last.id), last.town, last.country) if last else None
+        members.append(network_core.Member(str(m.id), ws.town, ws.country, result, m.share_details))
+        if m.share_details and result is not None:
+            details[m.id] = result
+    return network_core.network_result(content(), members), details
+
+
+def _answers_view(result: Any) -> list[dict[str, Any]]:
+    rows = []
+    for d in content().dimensions:
+        rows.append({"title": d.title, "rows": [(q.text, answer_label(q.id, result.answers.get(q.id)))
+                                                 for q in d.questions if is_visible(q, result.answers)
+                                                 and result.answers.get(q.id) is not None]})
+    return rows
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+def new() -> Any:
+    form = NetworkForm()
+    if form.validate_on_submit():
+        net, lead, join = nstore.create_network(db.sessions, form.name.data)
+        access.grant(LEADING, net.public_id, net.token_hash, MAX_GRANTS)
+        session["new_network_links"] = {"id": net.public_id, "lead": lead, "join": join}
+        return redirect(url_for("network.show", net_id=net.public_id))
+    return render_template("network/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/n/<token>")
+def enter(token: str) -> Any:
+    # The token is swapped for a grant in the session, then dropped from the URL.
+    net = nstore.by_token(db.sessions, token) or abort(404)
+    access.grant(LEADING, net.public_id, net.token_hash, MAX_GRANTS)
+    return redirect(url_for("network.show", net_id=net.public_id))
+
+
+@bp.get("/nj/<token>")
+def invited(token: str) -> Any:
+    net = nstore.by_join_token(db.sessions, token) or abort(404)
+    access.grant(JOINING, net.public_id, net.join_token_hash, MAX_GRANTS)
+    return redirect(url_for("network.join", net_id=net.public_id))
+
+
+@bp.route("/net/<net_id>/join", methods=["GET", "POST"])
+def join(net_id: str) -> Any:
+    net = _granted(JOINING, net_id, lambda n: n.join_token_hash) or abort(404)
+    mine = _my_workspaces()
+    error = None
+    if request.method == "POST":
+        form = FlaskForm()
+        chosen = next((ws for ws in mine if ws.public_id == request.form.get("workspace")), None)
+        if not form.validate():
+            error = gettext("The form expired. Please send it again.")
+        elif chosen is None:
+            error = gettext("Choose the town workspace that joins the network.")
+        else:
+            nstore.join(db.sessions, net.id, chosen.id, request.form.get("share") == "1")
+            return redirect(url_for("network.show", net_id=net_id))
+    return render_template("network/join.html", network=net, workspaces=mine, error=error), 400 if error else 200
+
+
+@bp.get("/net/<net_id>")
+def show(net_id: str) -> str:
+    net, lead = visible(net_id)
+    new = session.pop("new_network_links", None) or {}
+    links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
+             if new.get("id") == net_id and new.get(k)}
+    result, details = _result(net)
+    view = network_context(content(), result, net.name, gettext)
+    shared = {int(m["key"]): m for m in view["members"]}
+    extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
+    return render_template("network/show.html", network=net, lead=lead, links=links, view=view,
+                           shared=shared, details=extra)
+
+
+@bp.post("/net/<net_id>/invite-link")
+def new_invite_link(net_id: str) -> Any:
+    net = _granted(LEADING, net_id, lambda n: n.token_hash) or abort(404)
+    session["new_network_links"] = {"id": net_id, "join": nstore.rotate_join_token(db.sessions, net.id)}
+    return redirect(url_for("network.show", net_id=net_id, _anchor="invite"))
+
+
+@bp.get("/net/<net_id>/network.pdf")
+def pdf(net_id: str) -> Response:
+    net, _ = visible(net_id)
+    result, _details = _result(net)
+    body = network_pdf(content(), result, net.name, language=content().language or "en")
+    filename = "network-" + (re.sub(r"[^A-Za-z0-9]+", "-", net.name).strip("-").lower() or "towns")
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'})
+
+
+# --------------------------------------------------------------------------- from the town's workspace
+
+
+@bp.post("/ws/<ws_id>/networks/<net_id>/leave")
+def leave(ws_id: str, net_id: str) -> Any:
+    ws = workspace_owned(ws_id)
+    net = nstore.by_public_id(db.sessions, net_id) or abort(404)
+    nstore.leave(db.sessions, net.id, ws.id) or abort(404)
+    return redirect(url_for("workspace.show", ws_id=ws_id, _anchor="networks"))
+
+
+@bp.post("/ws/<ws_id>/networks/<net_id>/share")
+def share(ws_id: str, net_id: str) -> Any:
+    ws = workspace_owned(ws_id)
+    net = nstore.by_public_id(db.sessions, net_id) or abort(404)
+    if not any(n.id == net.id for _, n in nstore.networks_of(db.sessions, ws.id)):
+        abort(404)
+    nstore.join(db.sessions, net.id, ws.id, request.form.get("share") == "1")
+    return redirect(url_for("workspace.show", ws_id=ws_id, _anchor="networks"))
