@@ -147,7 +147,7 @@ def test_errors_are_generic_pages_without_tracebacks(app, wizard, monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret detail /etc/passwd SELECT * FROM answer")
 
-    monkeypatch.setattr("webapp.store.load_answers_and_revisions", broken)
+    monkeypatch.setattr("webapp.store.with_answers", broken)
     response = wizard.client.get(wizard.url("step/profile"))
     html = response.get_data(as_text=True)
     assert response.status_code == 500

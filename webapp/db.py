@@ -17,6 +17,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Execution option of a connection that only reads (``session.connection(execution_options=
+# {READ_ONLY: True})``): on SQLite its transaction is a plain deferred BEGIN, a snapshot that
+# in WAL mode neither waits for nor blocks a save; every other transaction is BEGIN IMMEDIATE.
+READ_ONLY = "readiness_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -37,7 +41,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -39,8 +39,20 @@ def grant(assessment: Assessment) -> None:
 def owned(public_id: str) -> Assessment:
     """The assessment, if this browser was given access to it through its current resume link; else 404."""
     tag = access.granted_tag(GRANTED, public_id)
-    assessment = store.by_public_id(db.sessions, public_id) if tag is not None else None
-    if assessment is None or not access.tag_matches(tag, assessment.token_hash):
+    return _admitted(tag, store.by_public_id(db.sessions, public_id) if tag is not None else None)
+
+
+def owned_with_answers(public_id: str) -> store.AssessmentWithAnswers:
+    """``owned``, with the assessment's answers and their revisions read in the same query."""
+    tag = access.granted_tag(GRANTED, public_id)
+    found = store.with_answers(db.sessions, public_id) if tag is not None else None
+    _admitted(tag, found.assessment if found else None)
+    assert found is not None
+    return found
+
+
+def _admitted(tag: str | None, assessment: Assessment | None) -> Assessment:
+    if tag is None or assessment is None or not access.tag_matches(tag, assessment.token_hash):
         abort(404)  # unknown, never granted, or its link was revoked since this browser opened it
     g.assessment_language = assessment.language  # pages of an assessment speak its language
     return assessment
@@ -109,9 +121,9 @@ def continue_(public_id: str) -> Any:
 
 @bp.route("/a/<public_id>/step/<step_id>", methods=["GET", "POST"])
 def step(public_id: str, step_id: str) -> Any:
-    assessment = owned(public_id)
+    found = owned_with_answers(public_id)
+    assessment, saved, saved_revisions = found.assessment, found.answers, found.revisions
     current = step_by_id(content(), step_id) or abort(404)
-    saved, saved_revisions = store.load_answers_and_revisions(db.sessions, assessment.id)
     shown = shown_questions(current, saved)
     form_cls = step_form_class(shown)
     if request.method == "GET":

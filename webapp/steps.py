@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from flask_babel import gettext
+from flask import current_app, has_app_context
+from flask_babel import get_locale, gettext
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue, leaves
@@ -29,22 +30,51 @@ class Step:
         return round(100 * (self.number - 1) / self.total)
 
 
-def all_steps(content: Content) -> list[Step]:
+@dataclass(frozen=True)
+class Steps:
+    """The steps in one language, and where each is (built once, see ``steps``)."""
+
+    content: Content  # kept alive, so that the cache key's id() stays this content's
+    all: tuple[Step, ...]
+    index: dict[str, int]
+
+
+def _build(content: Content) -> Steps:
     groups = [(PROFILE_STEP, gettext("Town profile"),
                gettext("A few facts about the town, used to compare it with the case studies."),
                list(content.bank.profile))]
     groups += [(d.id, d.title, d.summary, list(d.questions)) for d in content.dimensions]
-    return [Step(sid, title, summary, qs, i + 1, len(groups)) for i, (sid, title, summary, qs) in enumerate(groups)]
+    built = tuple(Step(sid, title, summary, qs, i + 1, len(groups)) for i, (sid, title, summary, qs) in enumerate(groups))
+    return Steps(content, built, {s.id: i for i, s in enumerate(built)})
+
+
+def steps(content: Content) -> Steps:
+    """The steps of ``content`` in the request's interface language, built once per app,
+    content and language (content never changes while the app runs)."""
+    if not has_app_context():  # scripts and tests: English, nothing to cache in
+        return _build(content)
+    cache: dict[tuple[int, str], Steps] = current_app.extensions.setdefault("readiness_steps", {})
+    key = (id(content), str(get_locale() or "en"))
+    found = cache.get(key)
+    if found is None or found.content is not content:
+        found = cache[key] = _build(content)
+    return found
+
+
+def all_steps(content: Content) -> tuple[Step, ...]:
+    return steps(content).all
 
 
 def step_by_id(content: Content, step_id: str) -> Step | None:
-    return next((s for s in all_steps(content) if s.id == step_id), None)
+    found = steps(content)
+    i = found.index.get(step_id)
+    return found.all[i] if i is not None else None
 
 
 def neighbours(content: Content, step_id: str) -> tuple[Step | None, Step | None]:
-    steps = all_steps(content)
-    i = next(i for i, s in enumerate(steps) if s.id == step_id)
-    return (steps[i - 1] if i > 0 else None, steps[i + 1] if i + 1 < len(steps) else None)
+    found = steps(content)
+    i, all_ = found.index[step_id], found.all
+    return (all_[i - 1] if i > 0 else None, all_[i + 1] if i + 1 < len(all_) else None)
 
 
 def depends_on_same_step(q: Question, step: Step) -> bool:

@@ -13,11 +13,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness.conditions import AnswerValue
 
+from .db import READ_ONLY
 from .models import Answer, Assessment, ReportCache, utcnow
 
 Sessions = sessionmaker[Session]
@@ -68,6 +69,37 @@ def by_public_id(sessions: Sessions, public_id: str) -> Assessment | None:
         return None
     with sessions() as session:
         return session.scalar(select(Assessment).where(Assessment.public_id == public_id))
+
+
+@dataclass(frozen=True)
+class AssessmentWithAnswers:
+    assessment: Assessment
+    answers: dict[str, AnswerValue]
+    revisions: dict[str, int]  # each answer's revision (bumped on every change)
+
+
+# Built once: constructing the statement cost as much as running it.
+_WITH_ANSWERS = (
+    select(Assessment, Answer.question_id, Answer.value, Answer.revision)
+    .outerjoin(Answer, Answer.assessment_id == Assessment.id)
+    .where(Assessment.public_id == bindparam("public_id"))
+)
+
+
+def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | None:
+    """The assessment with its answers and their revisions: one read, one query (an outer join),
+    so that a page never pairs an assessment or old values with newer revisions."""
+    if not public_id or len(public_id) > 32:
+        return None
+    with sessions() as session:
+        # A read: a deferred transaction, which in SQLite's WAL mode never waits for a save (db.py).
+        session.connection(execution_options={READ_ONLY: True})
+        rows = session.execute(_WITH_ANSWERS, {"public_id": public_id}).all()
+    if not rows:
+        return None
+    answered = [(qid, value, revision) for _, qid, value, revision in rows if qid is not None]
+    return AssessmentWithAnswers(rows[0][0], {qid: value for qid, value, _ in answered},
+                                 {qid: revision for qid, _, revision in answered})
 
 
 def by_token(sessions: Sessions, token: str) -> Assessment | None:
@@ -128,42 +160,58 @@ def save_answers(
     detected, never silently overwritten. (An answer cleared and given again by others
     in between restarts at revision 1 and is not detected: a known, narrow gap.)
     """
+    now = utcnow()
+    changes: dict[str, object] = {"updated_at": now}
+    if current_step:
+        changes["current_step"] = current_step
+    if details is not None:
+        changes.update(town=details.town, country=details.country, contact_role=details.contact_role)
+    answers = Answer.__table__
     with sessions.begin() as session:
         # Saves to one assessment are serialised: SQLite through BEGIN IMMEDIATE (db.py),
-        # PostgreSQL through this row lock, so the read-check-write below is never interleaved.
-        a = session.get(Assessment, assessment_id, with_for_update=True)
-        assert a is not None
+        # PostgreSQL through the row lock this UPDATE takes, so the read-check-write below is
+        # never interleaved. Plain statements, not the ORM's unit of work: a save is a handful
+        # of rows, and the ORM's bookkeeping cost more than the writes.
+        table = Assessment.__table__
+        found = session.execute(update(table).where(table.c.id == assessment_id).values(**changes))
+        assert found.rowcount == 1, "no such assessment"
         existing = {
-            row.question_id: row
-            for row in session.scalars(
-                select(Answer).where(Answer.assessment_id == assessment_id, Answer.question_id.in_(list(values)))
+            qid: (row_id, value, revision)
+            for row_id, qid, value, revision in session.execute(
+                select(answers.c.id, answers.c.question_id, answers.c.value, answers.c.revision)
+                .where(answers.c.assessment_id == assessment_id, answers.c.question_id.in_(list(values)))
             )
         }
         if expected_revisions is not None:
             changed = {
-                qid: row.value if row else None
+                qid: row[1] if row else None
                 for qid, value in values.items()
                 for row in [existing.get(qid)]
-                if (row.revision if row else 0) != expected_revisions.get(qid, 0)
-                and (row.value if row else None) != value
+                if (row[2] if row else 0) != expected_revisions.get(qid, 0) and (row[1] if row else None) != value
             }
             if changed:
                 raise EditConflict(changed)
+        added, updated, deleted = [], [], []
         for qid, value in values.items():
             row = existing.get(qid)
             if value is None:
                 if row is not None:
-                    session.delete(row)
+                    deleted.append(row[0])
             elif row is None:
-                session.add(Answer(assessment_id=assessment_id, question_id=qid, value=value))
-            elif row.value != value:
-                row.value = value
-                row.revision += 1
-        if details is not None:
-            a.town, a.country, a.contact_role = details.town, details.country, details.contact_role
-        if current_step:
-            a.current_step = current_step
-        a.updated_at = utcnow()
+                added.append({"assessment_id": assessment_id, "question_id": qid, "value": value, "revision": 1,
+                              "updated_at": now})
+            elif row[1] != value:
+                updated.append({"row_id": row[0], "new_value": value, "new_revision": row[2] + 1})
+        if added:
+            session.execute(insert(answers), added)
+        if updated:
+            session.execute(
+                update(answers).where(answers.c.id == bindparam("row_id"))
+                .values(value=bindparam("new_value"), revision=bindparam("new_revision"), updated_at=now),
+                updated,
+            )
+        if deleted:
+            session.execute(delete(answers).where(answers.c.id.in_(deleted)))
 
 
 def mark_submitted(sessions: Sessions, assessment_id: int) -> None:
