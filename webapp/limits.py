@@ -46,6 +46,7 @@ ROUTE_LIMITS = (
     RouteLimit("group.agree", "LIMIT_NEW_AGREEMENTS"),
     RouteLimit("group.paper", "LIMIT_PAPER_ANSWERS"),
     RouteLimit("group.questionnaire", "LIMIT_QUESTIONNAIRES", methods=("GET",)),
+    RouteLimit("assess.peer_consent", "LIMIT_PEER_CONSENT"),
     RouteLimit("network.new", "LIMIT_NEW_NETWORKS"),
     RouteLimit("network.join", "LIMIT_NETWORK_JOINS"),
     RouteLimit("network.new_invite_link", "LIMIT_NEW_NETWORKS"),

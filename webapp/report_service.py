@@ -52,7 +52,7 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
 
 
 def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True) -> ReportMeta:
-    from . import group_service  # the group's voices, when the owner invited any
+    from . import group_service, peers_service  # the group's voices; the anonymous peers
 
     return ReportMeta(
         town=assessment.town,
@@ -64,6 +64,7 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
         bilingual=bilingual and assessment.language != "en",
         previous=previous_for(assessment) if with_previous else None,
         group=group_service.section_for(content(assessment), assessment),
+        peers=peers_service.section_for(content(assessment), assessment, result_for(assessment)),
     )
 
 

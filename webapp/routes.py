@@ -13,7 +13,7 @@ from readiness.conditions import AnswerValue
 from readiness.content import Content
 from readiness.report_view import answer_text
 
-from . import access, report_service, store
+from . import access, peers_service, report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
 from .locale_select import current_language, localized_content
@@ -203,6 +203,7 @@ def review(public_id: str) -> str:
     missing = [(g["step"], q) for g in groups for q, v in g["rows"] if v is None and q.required]
     unanswered = [(g["step"], q) for g in groups for q, v in g["rows"] if v is None and not q.required]
     return render_template("review.html", assessment=assessment, groups=groups, missing=missing,
+                           in_peer_pool=peers_service.in_pool(assessment),
                            unanswered=unanswered, label=answer_label, steps=all_steps(content()))
 
 
@@ -215,7 +216,19 @@ def submit(public_id: str) -> Any:
     if missing:
         return redirect(url_for("assess.review", public_id=public_id, incomplete=1))
     store.mark_submitted(db.sessions, assessment.id)
+    # the anonymous peer pool, only with the officer's consent (a tick, off by default)
+    peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
     return redirect(url_for("assess.results", public_id=public_id))
+
+
+@bp.post("/a/<public_id>/peers")
+def peer_consent(public_id: str) -> Any:
+    """Join the anonymous peer pool after submitting, or withdraw: the town leaves every figure."""
+    assessment = owned(public_id)
+    if assessment.status != "submitted":
+        abort(404)
+    peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
+    return redirect(url_for("assess.results", public_id=public_id, _anchor="peers-title"))
 
 
 @bp.get("/a/<public_id>/results")
