@@ -18,7 +18,7 @@ from .conditions import AnswerValue, is_known
 from .models import CaseStudy
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
 
 PROFILE_WEIGHT = 0.7
 TRAITS_WEIGHT = 0.3

@@ -15,11 +15,8 @@ YAML file can find the mistake.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -27,17 +24,21 @@ import yaml
 from pydantic import ValidationError
 
 from .bibliography import BIBLIOGRAPHY_FILE, Bibliography
-from .i18n import REPO_ROOT as I18N_REPO_ROOT
-from .i18n import ContentTranslation, TranslationError, iter_languages, load_translation, localize
-from .lint import structural_problems
-from .models import Bank, CaseStudy, Dimension, Level, Question, Rule
+from .checks import structural_problems
+from .content_model import Content
+from .i18n import ContentTranslation, TranslationError, iter_languages, localize, parse_translation, translation_path
+from .models import Bank, CaseStudy, Dimension, Rule
+from .paths import DATA_ROOT
 
-REPO_ROOT = I18N_REPO_ROOT  # one definition, in i18n (imported by this module)
+__all__ = ["Content", "ContentError", "load_content", "read_yaml", "DATA_ROOT", "REPO_ROOT"]
+
+# The folder of the content (and templates, catalogs): the checkout, or the installed package data.
+REPO_ROOT = DATA_ROOT
 LINE_KEY = "__line__"
 
 
 def default_content_root() -> Path:
-    return Path(os.environ.get("READINESS_CONTENT_DIR", REPO_ROOT))
+    return Path(os.environ.get("READINESS_CONTENT_DIR") or DATA_ROOT)
 
 
 class ContentError(Exception):
@@ -48,12 +49,16 @@ class ContentError(Exception):
         super().__init__("\n".join(problems))
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: ~20x faster than the pure-Python one.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """A safe loader that remembers the line of every mapping (1-based)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping = _SafeLoader.construct_mapping(loader, node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 
@@ -95,11 +100,22 @@ def _id_at(raw: Any, loc: Iterable[Any]) -> str | None:
     return ids[-1] if ids else None
 
 
-def read_yaml(path: Path) -> Any:
+def _read_text(path: Path, seen: dict[Path, bytes] | None = None) -> str:
+    """The file's text; its bytes are recorded in ``seen`` (the content digest hashes them)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except OSError as exc:
         raise ContentError([f"{path}: cannot read: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+    if seen is not None:
+        seen[path] = data
+    return text
+
+
+def read_yaml(path: Path, seen: dict[Path, bytes] | None = None) -> Any:
+    text = _read_text(path, seen)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -141,86 +157,17 @@ def _with_lines(items: list[dict], extra: dict[str, Any] | None = None) -> list[
     return out
 
 
-@dataclass(frozen=True)
-class Content:
-    """Everything the engine knows: validated, cross-checked, read-only."""
-
-    bank: Bank
-    rules: list[Rule]
-    cases: list[CaseStudy]
-    root: Path
-    files: dict[str, str] = field(default_factory=dict)  # id -> file, for messages
-    translations: dict[str, ContentTranslation] = field(default_factory=dict)
-    language: str = "en"
-    bibliography: Bibliography | None = None  # None when sources/bibliography.yaml is absent
-
-    @property
-    def version(self) -> str:
-        return self.bank.version
-
-    @property
-    def dimensions(self) -> list[Dimension]:
-        return self.bank.dimensions
-
-    @property
-    def levels(self) -> list[Level]:
-        return self.bank.levels
-
-    def for_language(self, lang: str) -> "Content":
-        """The same content worded in ``lang`` (English where no current translation exists)."""
-        base = self.__dict__.get("_base")
-        if base is not None:  # already localized: start again from the English
-            return base.for_language(lang)
-        if lang == "en":
-            return self
-        cache = self.__dict__.setdefault("_localized", {})
-        if lang not in cache:
-            cache[lang] = localize(self, lang)
-        return cache[lang]
-
-    def with_wording(self, bank: Bank, rules: list[Rule], cases: list[CaseStudy], language: str) -> "Content":
-        fresh = dataclasses.replace(self, bank=bank, rules=rules, cases=cases, language=language)
-        fresh.__dict__["digest"] = self.digest  # the files are the same
-        fresh.__dict__["_base"] = self
-        return fresh
-
-    @cached_property
-    def questions(self) -> dict[str, Question]:
-        """Every question by id: profile first, then dimensions in order."""
-        out = {q.id: q for q in self.bank.profile}
-        for dim in self.bank.dimensions:
-            out.update({q.id: q for q in dim.questions})
-        return out
-
-    @cached_property
-    def dimension_by_id(self) -> dict[str, Dimension]:
-        return {d.id: d for d in self.bank.dimensions}
-
-    @cached_property
-    def case_by_id(self) -> dict[str, CaseStudy]:
-        return {c.id: c for c in self.cases}
-
-    @cached_property
-    def rule_by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
-
-    @cached_property
-    def digest(self) -> str:
-        """A hash of every content file: part of the report cache key."""
-        h = hashlib.sha256()
-        for name in sorted(self.files.values()):
-            h.update(name.encode())
-            h.update((self.root / name).read_bytes())
-        return h.hexdigest()[:16]
-
-
 def load_content(root: Path | str | None = None) -> Content:
     """Load and check all content below ``root``; raise ContentError listing every problem."""
     root = Path(root) if root else default_content_root()
     problems: list[str] = []
     files: dict[str, str] = {}
+    seen: dict[Path, bytes] = {}  # every file read, for the digest
 
-    def attempt(fn, *args):
+    def read(path: Path) -> Any:
+        return read_yaml(path, seen)
+
+    def attempt(fn, *args):  # type: ignore[no-untyped-def]
         try:
             return fn(*args)
         except ContentError as exc:
@@ -228,9 +175,9 @@ def load_content(root: Path | str | None = None) -> Content:
             return None
 
     qdir, rdir, cdir = root / "questions", root / "rules", root / "cases"
-    bank_raw = attempt(read_yaml, qdir / "_bank.yaml") or {}
-    levels_raw = attempt(read_yaml, rdir / "levels.yaml") or {}
-    profile_raw = attempt(read_yaml, qdir / "profile.yaml") or {}
+    bank_raw = attempt(read, qdir / "_bank.yaml") or {}
+    levels_raw = attempt(read, rdir / "levels.yaml") or {}
+    profile_raw = attempt(read, qdir / "profile.yaml") or {}
     files["_bank"] = "questions/_bank.yaml"
     files["_levels"] = "rules/levels.yaml"
     files["_profile"] = "questions/profile.yaml"
@@ -241,7 +188,7 @@ def load_content(root: Path | str | None = None) -> Content:
             problems.append(f"questions/_bank.yaml:{_line_of(entry)}: a dimension needs an 'id'")
             continue
         path = qdir / f"{entry['id']}.yaml"
-        raw = attempt(read_yaml, path) if path.exists() else None
+        raw = attempt(read, path) if path.exists() else None
         if raw is None:
             if not path.exists():
                 problems.append(f"questions/_bank.yaml:{_line_of(entry)}: [{entry['id']}] no file {_rel(path, root)}")
@@ -278,7 +225,7 @@ def load_content(root: Path | str | None = None) -> Content:
     for path in sorted(rdir.glob("*.yaml")):
         if path.name == "levels.yaml":
             continue
-        raw = attempt(read_yaml, path)
+        raw = attempt(read, path)
         if raw is None:
             continue
         for item in _with_lines(raw.get("rules", []) if isinstance(raw, dict) else []):
@@ -289,7 +236,7 @@ def load_content(root: Path | str | None = None) -> Content:
 
     cases: list[CaseStudy] = []
     for path in sorted(cdir.glob("*.yaml")) if cdir.exists() else []:
-        raw = attempt(read_yaml, path)
+        raw = attempt(read, path)
         if raw is None:
             continue
         case = attempt(_validate, CaseStudy, {**raw, "line": raw.get(LINE_KEY)}, path, root)
@@ -299,31 +246,44 @@ def load_content(root: Path | str | None = None) -> Content:
 
     bibliography = None
     if (root / BIBLIOGRAPHY_FILE).exists():
-        raw = attempt(read_yaml, root / BIBLIOGRAPHY_FILE)
+        raw = attempt(read, root / BIBLIOGRAPHY_FILE)
         bibliography = attempt(_validate, Bibliography, raw, root / BIBLIOGRAPHY_FILE, root) if raw is not None else None
         files["_bibliography"] = BIBLIOGRAPHY_FILE
 
     translations: dict[str, ContentTranslation] = {}
     for lang in iter_languages(root):
+        path = translation_path(root, lang)
         try:
-            tr = load_translation(root, lang)
-        except TranslationError as exc:
-            problems.append(str(exc))
+            translations[lang] = parse_translation(_read_text(path, seen), _rel(path, root))
+        except (TranslationError, ContentError) as exc:
+            problems.extend(exc.problems if isinstance(exc, ContentError) else [str(exc)])
             continue
-        if tr is not None:
-            translations[lang] = tr
-            files[f"_translation_{lang}"] = f"translations/{lang}/content.yaml"
+        files[f"_translation_{lang}"] = _rel(path, root)
 
     if problems:
         raise ContentError(problems)
     assert bank is not None
+    variants: dict[str, Content] = {}
     content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files, translations=translations,
-                      bibliography=bibliography)
+                      bibliography=bibliography, digest=_digest(seen, root), variants=variants)
 
     problems = structural_problems(content)
     if problems:
         raise ContentError(problems)
+    # Every language is worded once, here: a Content never changes after loading.
+    variants["en"] = content
+    for lang in translations:
+        variants[lang] = localize(content, lang)
     return content
+
+
+def _digest(seen: dict[Path, bytes], root: Path) -> str:
+    """A hash of the files as they were read: part of the report cache key."""
+    h = hashlib.sha256()
+    for name, data in sorted((_rel(path, root), data) for path, data in seen.items()):
+        h.update(name.encode())
+        h.update(data)
+    return h.hexdigest()[:16]
 
 
 def _line_of(entry: Any) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from .conditions import AnswerValue
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
     from .group import GroupResult
     from .models import Question
     from .scoring import AssessmentResult

@@ -27,7 +27,7 @@ from .models import Dimension, Question, Source
 from .scoring import AssessmentResult, question_score, score_assessment
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
 
 # The regional stakeholder group of the source documents (English labels, marked for
 # translation: the web translates them where it shows them).

@@ -16,7 +16,7 @@ from .conditions import AnswerValue
 from .models import Dimension, Question
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
     from .scoring import AssessmentResult, Finding
 
 

@@ -15,6 +15,7 @@ reports the translation as stale; an entry with ``en_hash: null`` is a draft
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -25,80 +26,27 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import yaml
 from babel import support
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
+
+from .paths import DATA_ROOT
+from .translation_models import (  # noqa: F401 - the schema, re-exported
+    CaseText,
+    ContentTranslation,
+    DataGapText,
+    DimensionText,
+    LevelText,
+    QuestionText,
+    RecommendationText,
+    RuleText,
+    _Entry,
+)
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
 
 LANGUAGES: dict[str, str] = {"en": "English", "pt": "Português", "it": "Italiano"}
-REPO_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS_DIR = "translations"
 FILE_NAME = "content.yaml"
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    en_hash: str | None = None
-
-
-class DimensionText(_Entry):
-    title: str
-    summary: str
-
-
-class LevelText(_Entry):
-    label: str
-    description: str = ""
-
-
-class DataGapText(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    find_out: str
-    ask: str
-
-
-class QuestionText(_Entry):
-    text: str
-    help: str = ""
-    unit: str = ""
-    options: dict[str, str] = {}
-    data_gap: DataGapText | None = None
-
-
-class RecommendationText(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    action: str
-    lead: str
-    indicator: str
-
-
-class RuleText(_Entry):
-    title: str
-    explanation: str
-    recommendations: list[RecommendationText]
-
-
-class CaseText(_Entry):
-    summary: str
-    period: str
-    place: str = ""
-    country: str = ""
-    resources_note: str = ""
-    # Statement texts by group, in the order of the English file.
-    statements: dict[str, list[str]] = {}
-    profile_notes: dict[str, str] = {}
-
-
-class ContentTranslation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    language: str
-    # A complete language is offered to officers; lint fails on any missing or stale entry.
-    complete: bool = False
-    dimensions: dict[str, DimensionText] = {}
-    levels: dict[str, LevelText] = {}
-    questions: dict[str, QuestionText] = {}
-    rules: dict[str, RuleText] = {}
-    cases: dict[str, CaseText] = {}
 
 
 STATEMENT_GROUPS = ("what_they_did", "resources", "results", "difficulties", "transferable")
@@ -173,11 +121,20 @@ def load_translation(root: Path, lang: str) -> ContentTranslation | None:
     path = translation_path(root, lang)
     if not path.exists():
         return None
+    return parse_translation(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
+
+
+def parse_translation(text: str, where: str) -> ContentTranslation:
+    """A translation file's text, validated; ``where`` names it in the error."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(text, Loader=_FastSafeLoader) or {}  # noqa: S506 - a safe loader
         return ContentTranslation.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
-        raise TranslationError(f"{path.relative_to(root)}: {exc}") from exc
+        raise TranslationError(f"{where}: {exc}") from exc
+
+
+# libyaml's parser where PyYAML was built with it (~20x faster than the pure-Python one).
+_FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -292,7 +249,8 @@ def localize(content: "Content", lang: str) -> "Content":
             }
         cases.append(_apply(c, updates))
 
-    return content.with_wording(bank=bank, rules=rules, cases=cases, language=lang)
+    # The same files, worded in another language: digest and variants carry over.
+    return dataclasses.replace(content, bank=bank, rules=rules, cases=cases, language=lang)
 
 
 # --------------------------------------------------------------------------- scaffolding
@@ -373,7 +331,7 @@ def ui_translations(lang: str, root: Path | None = None) -> support.NullTranslat
     from babel.messages.mofile import write_mo  # noqa: PLC0415 - only needed when a language is used
     from babel.messages.pofile import read_po  # noqa: PLC0415
 
-    po = (root or REPO_ROOT) / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    po = (root or DATA_ROOT) / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
     if lang == "en" or not po.exists():
         return support.NullTranslations()
     with po.open("rb") as f:

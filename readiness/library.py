@@ -17,7 +17,7 @@ from .compare import STRONG, SimilarCase, compare_case, town_traits
 from .models import CaseStudy, Dimension, ProfileJudgement
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
     from .scoring import AssessmentResult
 
 # Labels in English, marked for translation: the web translates them where it shows them.

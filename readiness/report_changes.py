@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .history import compare_results
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
     from .scoring import AssessmentResult
 
 Gettext = Callable[[str], str]

@@ -18,9 +18,9 @@ from . import chart
 from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, N_, clean_text, is_dont_know, is_visible
 from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
 from .conditions import AnswerValue, is_known
-from .content import Content
+from .content_model import Content
 from .i18n import ui_translations
-from .lint import SEED_DOCUMENTS
+from .documents import SEED_DOCUMENTS
 from .models import HORIZONS, CaseStudy, Question, QuestionType
 from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding

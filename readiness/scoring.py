@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from .answers import is_dont_know, is_visible, visible_answers
 from .compare import SimilarCase, similar_cases
 from .conditions import AnswerValue, Facts, evaluate, is_known
-from .content import Content
+from .content_model import Content
 from .models import Dimension, Level, Question, QuestionType, Recommendation, Rule, Source
 from .priorities import SEVERITY_ORDER, Summary, rank_findings, summarise  # noqa: F401 - SEVERITY_ORDER re-exported
 

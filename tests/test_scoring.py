@@ -52,6 +52,25 @@ def test_unknown_reference_in_a_rule_is_reported(content_copy: Path):
         load_content(content_copy)
 
 
+def test_digest_is_of_the_files_loaded_not_of_the_disk_now(content_copy: Path):
+    content = load_content(content_copy)
+    before = content.digest
+    path = content_copy / "questions" / "strategy.yaml"
+    path.write_text(path.read_text() + "\n# edited after start-up\n")
+    assert content.digest == before  # the running app still serves what it loaded
+    assert content.for_language("pt").digest == before
+    assert load_content(content_copy).digest != before  # a fresh load sees the edit
+
+
+def test_content_is_not_changed_by_use():
+    content = load_content(REPO_ROOT)
+    state = dict(vars(content))
+    portuguese = content.for_language("pt")
+    assert portuguese.language == "pt" and portuguese.for_language("en") is content
+    assert portuguese.for_language("it") is content.for_language("it")
+    assert vars(content).keys() == state.keys() and all(vars(content)[k] is v for k, v in state.items())
+
+
 def test_invalid_yaml_is_reported_with_its_line(content_copy: Path):
     (content_copy / "rules" / "broken.yaml").write_text("rules:\n  - id: x\n    title: [unclosed\n")
     with pytest.raises(ContentError, match=r"rules/broken.yaml:\d+: not valid YAML"):
