@@ -8,7 +8,6 @@ covered, no question that nothing uses. It also reports coverage.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -21,11 +21,9 @@ then the same tie-breaks. Pure functions, no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
-if TYPE_CHECKING:  # the scoring module imports this one
-    from .scoring import AssessmentResult, DimensionResult, Finding
+from .results import DimensionResult, Finding, Summary, SummaryAction
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SUMMARY_RISKS = 3
@@ -115,52 +113,12 @@ def _score(dim: "DimensionResult | None") -> float:
 # --------------------------------------------------------------------------- the summary
 
 
-@dataclass(frozen=True)
-class SummaryAction:
-    """One first action: a recommendation of one of the summary's findings."""
-
-    finding: str
-    action: str
-    lead: str
-    horizon: str  # the horizon id ("now", "6-12 months", "1-3 years")
-    indicator: str
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "finding": self.finding,
-            "action": self.action,
-            "lead": self.lead,
-            "horizon": self.horizon,
-            "indicator": self.indicator,
-        }
-
-
-@dataclass(frozen=True)
-class Summary:
-    risks: tuple["Finding", ...]
-    strengths: tuple["Finding", ...]
-    actions: tuple[SummaryAction, ...]
-
-    @property
-    def findings(self) -> tuple["Finding", ...]:
-        """The findings whose actions the summary lists (its risks, or its strengths
-        when there is no risk), in rank order."""
-        return self.risks or self.strengths
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "risks": [f.id for f in self.risks],
-            "strengths": [f.id for f in self.strengths],
-            "actions": [a.to_json() for a in self.actions],
-        }
-
-
-def summarise(result: "AssessmentResult") -> Summary:
-    """The top of the ranking (``result.findings`` is already ranked) and the actions
+def summarise(findings: Sequence[Finding]) -> Summary:
+    """The top of the ranking (``findings`` as ``rank_findings`` orders them) and the actions
     of those findings: every recommendation of the main risks in their order, or,
     for a town without risks, those of its main strengths; at most ``MAX_ACTIONS``."""
-    risks = tuple(result.risks[:SUMMARY_RISKS])
-    strengths = tuple(result.strengths[:SUMMARY_STRENGTHS])
+    risks = tuple(f for f in findings if f.kind == "risk")[:SUMMARY_RISKS]
+    strengths = tuple(f for f in findings if f.kind == "strength")[:SUMMARY_STRENGTHS]
     actions: list[SummaryAction] = []
     for f in risks or strengths:
         for r in f.recommendations:

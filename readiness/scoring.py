@@ -12,15 +12,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Mapping
 
 from .answers import is_dont_know, is_visible, visible_answers
-from .compare import SimilarCase, similar_cases
+from .compare import similar_cases
 from .conditions import AnswerValue, Facts, evaluate, is_known
 from .content_model import Content
-from .models import Dimension, Level, Question, QuestionType, Recommendation, Rule, Source
-from .priorities import SEVERITY_ORDER, Summary, rank_findings, summarise  # noqa: F401 - SEVERITY_ORDER re-exported
+from .models import Dimension, Level, Question, QuestionType
+from .priorities import SEVERITY_ORDER, rank_findings, summarise  # noqa: F401 - SEVERITY_ORDER re-exported
+from .results import (  # noqa: F401 - the result types, re-exported
+    AssessmentResult,
+    Change,
+    DataGap,
+    DimensionResult,
+    Driver,
+    Finding,
+    LevelPlan,
+    Summary,
+    SummaryAction,
+)
 
 
 def question_score(q: Question, value: AnswerValue) -> float | None:
@@ -49,164 +59,6 @@ def next_level(levels: list[Level], score: float | None) -> Level | None:
     if score is None:
         return levels[0]
     return next((lv for lv in levels if lv.min > score), None)
-
-
-@dataclass(frozen=True)
-class Driver:
-    """An answer and how far it pulled its dimension up (+) or down (-), in points."""
-
-    question: Question
-    value: AnswerValue
-    score: float
-    effect: float
-
-
-@dataclass(frozen=True)
-class Change:
-    question: Question
-    current: AnswerValue
-    proposed: AnswerValue
-    gain: float
-
-
-@dataclass(frozen=True)
-class LevelPlan:
-    """The fewest answer changes that would lift a dimension to its next level."""
-
-    target: Level
-    changes: list[Change]
-    reachable: bool
-
-
-@dataclass(frozen=True)
-class DimensionResult:
-    dimension: Dimension
-    score: float | None
-    level: Level | None
-    answered: int
-    applicable: int
-    drivers: list[Driver]
-    plan: LevelPlan | None
-
-    @property
-    def id(self) -> str:
-        return self.dimension.id
-
-    @property
-    def title(self) -> str:
-        return self.dimension.title
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: Rule
-
-    id: str = field(init=False)
-    kind: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "id", self.rule.id)
-        object.__setattr__(self, "kind", self.rule.kind)
-
-    @property
-    def dimension(self) -> str:
-        return self.rule.dimension
-
-    @property
-    def severity(self) -> str:
-        return self.rule.severity
-
-    @property
-    def title(self) -> str:
-        return self.rule.title
-
-    @property
-    def recommendations(self) -> list[Recommendation]:
-        return self.rule.recommendations
-
-    @property
-    def sources(self) -> list[Source]:
-        return self.rule.sources
-
-
-@dataclass(frozen=True)
-class DataGap:
-    question: Question
-    dimension_title: str
-    reason: str  # "dont_know" or "unanswered"
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    town: str
-    country: str
-    version: str
-    overall: float | None
-    level: Level | None
-    dimensions: list[DimensionResult]
-    findings: list[Finding]
-    similar_cases: list[SimilarCase]
-    data_gaps: list[DataGap]
-    answers: dict[str, AnswerValue]
-
-    @property
-    def risks(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind == "risk"]
-
-    @property
-    def strengths(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind == "strength"]
-
-    def dimension(self, dim_id: str) -> DimensionResult:
-        return next(d for d in self.dimensions if d.id == dim_id)
-
-    @property
-    def summary(self) -> Summary:
-        """The main risks, strengths and first actions (readiness.priorities)."""
-        return summarise(self)
-
-    def to_json(self) -> dict[str, Any]:
-        """The public JSON shape of ``readiness score --json``."""
-        return {
-            "town": self.town,
-            "country": self.country,
-            "overall": {"score": _round(self.overall), "level": self.level.label if self.level else None},
-            "dimensions": [
-                {
-                    "id": d.id,
-                    "title": d.title,
-                    "score": _round(d.score),
-                    "level": d.level.label if d.level else None,
-                    "answered": d.answered,
-                    "applicable": d.applicable,
-                }
-                for d in self.dimensions
-            ],
-            "findings": [
-                {
-                    "id": f.id,
-                    "kind": f.kind,
-                    "dimension": f.dimension,
-                    "severity": f.severity,
-                    "title": f.title,
-                    "recommendation": f.recommendations[0].action,
-                    "recommendations": [r.model_dump() for r in f.recommendations],
-                    "sources": [s.model_dump() for s in f.sources],
-                }
-                for f in self.findings
-            ],
-            "similar_cases": [
-                {"id": s.case.id, "name": s.case.name, "similarity": round(s.similarity, 3), "reasons": s.reasons}
-                for s in self.similar_cases
-            ],
-            "data_gaps": [{"question": g.question.id, "reason": g.reason} for g in self.data_gaps],
-            "summary": self.summary.to_json(),
-            "version": self.version,
-        }
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
 
 
 def _weighted(scored: list[tuple[Question, float]]) -> float | None:
@@ -322,6 +174,7 @@ def score_assessment(
     known = [d.score for d in dims if d.score is not None]
     overall = sum(known) / len(known) if known else None
     facts = Facts(answers=answers, dimension_scores={d.id: d.score for d in dims}, overall=overall)
+    findings = rank_findings(evaluate_rules(content, facts), dims)
     return AssessmentResult(
         town=town,
         country=country,
@@ -329,8 +182,9 @@ def score_assessment(
         overall=overall,
         level=level_for(content.levels, overall),
         dimensions=dims,
-        findings=rank_findings(evaluate_rules(content, facts), dims),
+        findings=findings,
         similar_cases=similar_cases(content, answers, {d.id: d.score for d in dims}),
         data_gaps=find_data_gaps(content, answers),
         answers=dict(answers),
+        summary=summarise(findings),
     )
