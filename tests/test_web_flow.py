@@ -25,6 +25,31 @@ def test_start_page_explains_the_tool(client):
         assert phrase in html
 
 
+def test_two_apps_in_one_process_keep_their_own_database(app, content, tmp_path, sqlite_template):
+    import shutil
+
+    from webapp import create_app
+
+    other_db = tmp_path / "other.sqlite3"
+    shutil.copyfile(sqlite_template, other_db)
+    other = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{other_db}",
+                        "SECRET_KEY": "test-secret-key-0123456789abcdef",
+                        "RENDER_SLOT_DIR": str(tmp_path / "other-render-slots")})
+    try:
+        # Created after ``app``: with one engine per process it would now serve both.
+        step = all_steps(content)[0].id
+        first = Wizard(app.test_client(), content)
+        assert first.start(town="Enguera", country="Spain").status_code == 302
+        assert first.client.get(first.url(f"step/{step}")).status_code == 200
+        resume = "/r/" + first.resume_link.rsplit("/r/", 1)[1]
+        assert other.test_client().get(resume).status_code == 404  # the other app's database has no such link
+        second = Wizard(other.test_client(), content)
+        assert second.start(town="Óbidos", country="Portugal").status_code == 302
+        assert first.client.get(first.url(f"step/{step}")).status_code == 200  # still in its own database
+    finally:
+        other.extensions["readiness_db"].engine.dispose()
+
+
 def test_start_shows_a_resume_link_whose_token_is_stored_hashed(app, wizard):
     response = wizard.start(town="Enguera", country="Spain")
     assert response.status_code == 302

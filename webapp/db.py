@@ -8,10 +8,12 @@ silently losing updates. PostgreSQL needs none of this.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
+from flask import current_app
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +23,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # {READ_ONLY: True})``): on SQLite its transaction is a plain deferred BEGIN, a snapshot that
 # in WAL mode neither waits for nor blocks a save; every other transaction is BEGIN IMMEDIATE.
 READ_ONLY = "readiness_read_only"
+EXTENSION = "readiness_db"
 
 
 def make_engine(url: str) -> Engine:
@@ -47,21 +50,39 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+@dataclass(frozen=True)
+class BoundDatabase:
+    """One app's database: its engine and its session factory (``app.extensions``)."""
+
+    engine: Engine
+    # expire_on_commit=False: objects stay readable after their short session ends.
+    sessions: sessionmaker[Session]
+
+
 class Database:
     """Created unbound, attached with ``init_app`` (the Flask extension pattern).
 
-    Views get ``db.sessions`` and hand it to ``webapp.store``; each store call
-    opens and closes its own session."""
-
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.sessions: sessionmaker[Session] | None = None
+    The engine lives in the app (``app.extensions["readiness_db"]``), never on
+    this object: two apps in one process each keep their own database. Views use
+    ``db.sessions``, the current app's session factory, and hand it to the stores;
+    each store call opens and closes its own session."""
 
     def init_app(self, app: Any) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        # expire_on_commit=False: objects stay readable after their short session ends.
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        app.extensions["readiness_db"] = self
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions[EXTENSION] = BoundDatabase(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @staticmethod
+    def bound(app: Any = None) -> BoundDatabase:
+        """The database of ``app`` (the current app by default)."""
+        return (app or current_app).extensions[EXTENSION]
+
+    @property
+    def engine(self) -> Engine:
+        return self.bound().engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.bound().sessions
 
 
 def alembic_config(url: str) -> AlembicConfig:
