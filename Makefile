@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 SEEDS  ?= ../shared/seeds
 
-.PHONY: install messages db run serve test lint bench clean
+.PHONY: install messages db run serve test test-quick lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,11 +36,21 @@ serve: install
 	READINESS_ENV=production $(BIN)/flask --app webapp upgrade-db
 	$(BIN)/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
+# Code and content: ruff (configured in pyproject.toml; no formatter), mypy on the core,
+# the import contracts (the core never imports the web app; no import cycle), the content lint.
 lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy readiness
+	$(BIN)/lint-imports
 	$(BIN)/readiness lint --sources $(SEEDS) > /dev/null
 
+# The whole suite, slow tests included (PDFs, servers, browsers, the pip install).
 test: install lint
 	$(BIN)/python -m pytest -q
+
+# The fast part, for the edit-test loop: everything not marked slow.
+test-quick: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Figures, not tests (README, Reliability): the report's render time, a wizard step against a
 # bare Flask page and a bare INSERT (needs wrk), the wizard under load (32 officers, 2 reports

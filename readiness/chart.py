@@ -59,7 +59,8 @@ def _polygon(n: int, value: float) -> str:
 
 def _wrap(text: str, width: int = 18) -> list[str]:
     """Split a title into at most two lines near ``width`` characters."""
-    words, lines, line = text.split(), [], ""
+    words, line = text.split(), ""
+    lines: list[str] = []
     for word in words:
         if line and len(line) + 1 + len(word) > width and len(lines) < 1:
             lines.append(line)

@@ -34,7 +34,7 @@ HERITAGE_ASSETS = {"historic_centre", "museums", "industrial_heritage", "crafts"
 def _choice(qid: str, mapping: Mapping[str, object]) -> Callable[[Mapping[str, AnswerValue]], object]:
     def read(answers: Mapping[str, AnswerValue]) -> object:
         v = answers.get(qid)
-        return mapping.get(v) if isinstance(v, str) and is_known(v) else None  # type: ignore[call-overload]
+        return mapping.get(v) if isinstance(v, str) and is_known(v) else None
 
     return read
 
@@ -94,14 +94,14 @@ def compare_case(
     trait_reasons: list[str] = []
     alike = compared = 0
     case_traits = case.traits.model_dump()
-    for name, mine in traits.items():
+    for name, ours in traits.items():
         theirs = case_traits.get(name)
-        if mine is None or theirs is None:
+        if ours is None or theirs is None:
             continue
         compared += 1
-        if mine == theirs:
+        if ours == theirs:
             alike += 1
-            if mine is not False:  # a shared "no" is alike, but no reason worth giving
+            if ours is not False:  # a shared "no" is alike, but no reason worth giving
                 trait_reasons.append(TRAIT_PHRASES[name])
     traits_sim = alike / compared if compared else None
 

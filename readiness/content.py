@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .bibliography import BIBLIOGRAPHY_FILE, Bibliography
 from .checks import structural_problems
@@ -53,7 +53,7 @@ class ContentError(Exception):
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_SafeLoader):
     """A safe loader that remembers the line of every mapping (1-based)."""
 
 
@@ -124,7 +124,7 @@ def read_yaml(path: Path, seen: dict[Path, bytes] | None = None) -> Any:
         raise ContentError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from exc
 
 
-def _validate(model: type, raw: Any, path: Path, root: Path) -> Any:
+def _validate(model: type[BaseModel], raw: Any, path: Path, root: Path) -> Any:
     """Validate ``raw`` against ``model``, turning errors into file:line messages."""
     try:
         return model.model_validate(_strip_lines(raw))
@@ -167,7 +167,7 @@ def load_content(root: Path | str | None = None) -> Content:
     def read(path: Path) -> Any:
         return read_yaml(path, seen)
 
-    def attempt(fn, *args):  # type: ignore[no-untyped-def]
+    def attempt(fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except ContentError as exc:

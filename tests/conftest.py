@@ -22,6 +22,19 @@ from webapp import create_app
 from webapp.db import upgrade_database
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The browser fixtures (browser, live_server), for the test modules marked ``browser``.
+pytest_plugins = ["browser_support"]
+
+
+# Fixtures that render a whole PDF report: a test that uses one is slow.
+PDF_FIXTURES = {"rendered", "rendered_pt", "attacked"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests and tests on rendered PDFs are slow: `make test-quick` leaves them out.
+    for item in items:
+        if item.get_closest_marker("browser") or PDF_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

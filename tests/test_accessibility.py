@@ -7,13 +7,7 @@ walk: Tab, Space and Enter alone take the officer from the start page to the PDF
 from __future__ import annotations
 
 import pytest
-from browser_support import (  # noqa: F401 - fixtures
-    answer_every_question_on_the_page,
-    browser,
-    create_assessment,
-    live_server,
-    next_button,
-)
+from browser_support import answer_every_question_on_the_page, create_assessment, next_button
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import answer_every_question_on_the_page, browser, live_server  # noqa: F401 - fixtures
+from browser_support import answer_every_question_on_the_page
 
 pytestmark = pytest.mark.browser
 

@@ -98,12 +98,14 @@ def test_lint_passes_and_reports_coverage():
         assert "quotes not checked" in out.stderr
 
 
+@pytest.mark.slow
 def test_report_writes_a_pdf(answers_file: Path, tmp_path: Path):
     out = run("report", str(answers_file), "-o", str(tmp_path / "r.pdf"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_export_subcommand_reads_the_apps_database(tmp_path: Path):
     from webapp.db import upgrade_database
 

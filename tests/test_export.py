@@ -188,6 +188,7 @@ def test_operator_export_bad_database_is_a_clear_exit_2(url, message, capsys):
     assert captured.err.startswith("readiness-export: ") and captured.err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_operator_export_of_a_file_that_is_no_readiness_database(tmp_path):
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")

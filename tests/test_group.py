@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import Wizard, best_value, csrf_token
+from conftest import Wizard, csrf_token
 from readiness import cli
 from readiness import group as group_core
 

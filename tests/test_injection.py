@@ -225,6 +225,7 @@ def canary() -> Any:
 
 
 # The PDF is the same whatever the database: SQLite only (each PDF takes seconds to render).
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_attack_strings_in_every_field_leak_nothing_into_the_pdf(app, content, recorded, canary, capsys):
     secret = canary.read_text(encoding="utf-8")
@@ -261,7 +262,7 @@ def test_attack_strings_in_every_field_leak_nothing_into_the_pdf(app, content, r
         assert conn.exec_driver_sql("select count(*) from assessment").scalar() == 0
 
     for i in range(assessments):
-        def value(field: str, default: str = "") -> str:
+        def value(field: str, default: str = "", i: int = i) -> str:
             chunks = packed[field][0]
             return chunks[i] if i < len(chunks) else default
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import io
 import re
 
@@ -62,6 +64,7 @@ def test_switching_language_mid_wizard_keeps_every_answer(wizard, content):
             assert str(escape(it.questions[qid].option(value).label)) in review
 
 
+@pytest.mark.slow
 def test_portuguese_wizard_ends_with_a_portuguese_pdf(client, wizard, content):
     choose_language(client, "pt", "/start")
     wizard.start(town="Óbidos", country="Portugal", population="10k_50k", role="Técnica de cultura")
@@ -89,6 +92,7 @@ def test_portuguese_wizard_ends_with_a_portuguese_pdf(client, wizard, content):
     assert both_text.index(risk.title[:30]) < both_text.index(english_risk.title[:30])
 
 
+@pytest.mark.slow
 def test_cli_report_in_italian_and_bilingual(tmp_path, content):
     import json
     import subprocess

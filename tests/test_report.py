@@ -347,6 +347,7 @@ def test_fetcher_serves_the_report_stylesheet() -> None:
 # --------------------------------------------------------------------------- time limit
 
 
+@pytest.mark.slow
 def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
     html = "<p>" + "A long line of text. " * 20000 + "</p>"
     with pytest.raises(RenderTimeout):
@@ -355,6 +356,7 @@ def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
     assert pdf.startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_idle_worker_exits_and_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report, "RENDER_IDLE", 0.3)  # the forked worker inherits it
     pool = report._RendererPool(1)
@@ -369,6 +371,7 @@ def test_idle_worker_exits_and_is_replaced(monkeypatch: pytest.MonkeyPatch) -> N
         pool.close()
 
 
+@pytest.mark.slow
 def test_threaded_parent_gets_a_fresh_interpreter_worker() -> None:
     """In a threaded server the worker is not forked: a new interpreter, warm after."""
     stop = threading.Event()

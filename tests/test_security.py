@@ -221,6 +221,7 @@ def test_production_trusts_only_its_host_and_builds_links_from_base_url(tmp_path
     assert 'value="https://readiness.example.eu/r/' in link
 
 
+@pytest.mark.slow
 def test_a_report_beyond_the_render_limit_gets_a_friendly_busy_page(app, town):
     own = town["own"]
     with render_slot(app.config["RENDER_SLOT_DIR"], app.config["MAX_CONCURRENT_RENDERS"]):

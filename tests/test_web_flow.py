@@ -199,6 +199,7 @@ def test_review_lists_answers_by_dimension_and_what_is_still_unanswered(wizard, 
     assert wizard.submit().headers["Location"].endswith("review?incomplete=1")
 
 
+@pytest.mark.slow
 def test_full_loop_to_results_and_pdf(wizard, content):
     wizard.start(town="Hódmezővásárhely", country="Hungary", population="10k_50k", role="Culture officer")
 

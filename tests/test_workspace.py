@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from markupsafe import escape
@@ -27,6 +29,7 @@ def open_workspace(wizard: Wizard) -> str:
     return response.headers["Location"]
 
 
+@pytest.mark.slow
 def test_reassessment_is_prefilled_and_history_shows_deltas(app, wizard, content):
     wizard.start(town="Óbidos", country="Portugal", population="10k_50k")
     wizard.answer_all(weakest, overrides={"funding_sources": "one"})
