@@ -66,6 +66,10 @@ def normalise_answer(q: Question, raw: Any) -> AnswerValue:
         if exclusive and len(values) > 1:
             label = q.option(exclusive[0]).label  # type: ignore[union-attr]
             raise AnswerError(q.id, N_("“%(label)s” cannot be combined with other choices."), label=label)
+        chosen = len(set(values))
+        if q.max_choices is not None and chosen > q.max_choices:
+            raise AnswerError(q.id, N_("Choose at most %(max)s options (you chose %(count)s)."),
+                              max=q.max_choices, count=chosen)
         # Keep the bank's order, without duplicates, so equal answers compare equal.
         return [o.value for o in q.options if o.value in values]
     if t in (QuestionType.single, QuestionType.scale, QuestionType.yesno):

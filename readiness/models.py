@@ -143,6 +143,8 @@ class Question(Strict):
     max: float | None = None
     unit: str = ""
     max_length: int = Field(default=2000, ge=1, le=10000)
+    # For multi: at most this many options may be ticked (the help text's "Tick up to four").
+    max_choices: int | None = Field(default=None, ge=1)
     score_bands: list[ScoreBand] = []
     show_if: Condition | None = None
     data_gap: DataGap | None = None
@@ -171,6 +173,8 @@ class Question(Strict):
                 raise ValueError("option values must be unique within a question")
         elif self.options:
             raise ValueError(f"a {t.value} question has no options")
+        if self.max_choices is not None and t != QuestionType.multi:
+            raise ValueError("max_choices only applies to multi questions")
         if t == QuestionType.number:
             if self.min is not None and self.max is not None and self.min > self.max:
                 raise ValueError("min is larger than max")

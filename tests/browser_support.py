@@ -56,12 +56,17 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 def answer_every_question_on_the_page(page) -> None:  # type: ignore[no-untyped-def]
-    """Pick the first option of every group (like a hurried but complete officer)."""
-    for fieldset in page.locator("form fieldset").all():
-        first = fieldset.locator("input[type=radio], input[type=checkbox]").first
-        if not first.is_checked():
-            first.check()
-    for number in page.locator("input.input-number").all():
+    """Pick the first option of every group shown (like a hurried but complete officer).
+
+    Follow-ups appear as their parent is answered (app.js), so the page is read again
+    after each answer; hidden follow-ups are left alone."""
+    for _ in range(100):
+        pending = [f for f in page.locator("form .question:visible fieldset").all()
+                   if not f.locator("input:checked").count()]
+        if not pending:
+            break
+        pending[0].locator("input[type=radio], input[type=checkbox]").first.check()
+    for number in page.locator("form .question:visible input.input-number").all():
         if not number.input_value():
             number.fill("1")
 

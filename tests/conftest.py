@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 
+from readiness.answers import is_visible
 from readiness.content import Content, load_content
 from readiness.models import Question, QuestionType
 from webapp import create_app
@@ -224,7 +225,9 @@ class Wizard:
             values = {}
             for q in step.questions:
                 value = overrides.get(q.id, chooser(q))
-                if value is not None:
+                # a follow-up the answers rule out is left alone, as on the page (an answer to it is
+                # a contradiction the page reports)
+                if value is not None and is_visible(q, {**answered, **values}):
                     values[q.id] = value
             answered.update(values)
             response = self.post_step(step.id, values)

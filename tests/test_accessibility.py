@@ -1,7 +1,8 @@
 """WCAG checks with axe-core in Debian's Chromium on every page type of the wizard.
 
 No violation of "serious" or "critical" impact is allowed. Also a keyboard-only
-walk: Tab, Space and Enter alone take the officer from the start page to the PDF.
+walk: Tab, Space and Enter alone take the officer from the start page to the PDF. Reflow on a
+phone and at 200% zoom: tests/test_phone.py.
 """
 
 from __future__ import annotations
@@ -127,25 +128,3 @@ def test_keyboard_only_walk_reaches_the_pdf(browser, live_server: str):
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".pdf")
-
-
-def test_pages_reflow_at_200_percent_zoom(browser, live_server: str):
-    """WCAG 1.4.10: at 200% zoom of a 1280 px window (a 640 px viewport) nothing scrolls sideways."""
-    page = browser.new_page(viewport={"width": 640, "height": 900})
-    create_assessment(page, live_server)
-    page.get_by_role("link", name="Continue the assessment").click()
-    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    wide = {}
-    while "/step/" in page.url:
-        answer_every_question_on_the_page(page)
-        wide[page.url] = page.evaluate(overflow)
-        next_button(page).click()
-    wide["review"] = page.evaluate(overflow)
-    page.get_by_role("button", name="Submit and see the results").click()
-    wide["results"] = page.evaluate(overflow)
-    page.get_by_role("link", name="Compare side by side").first.click()
-    wide["side by side"] = page.evaluate(overflow)
-    for path in ("/", "/cases", "/cases/creative-valley"):
-        page.goto(live_server + path)
-        wide[path] = page.evaluate(overflow)
-    assert {url: px for url, px in wide.items() if px > 0} == {}

@@ -225,7 +225,7 @@ def best_answers(content: Content) -> dict[str, Any]:
         elif q.type == QuestionType.text:
             raw[q.id] = "Notes"
         elif q.type == QuestionType.multi:
-            raw[q.id] = [o.value for o in q.options if not o.exclusive and o.value != DONT_KNOW]
+            raw[q.id] = [o.value for o in q.options if not o.exclusive and o.value != DONT_KNOW][:q.max_choices]
         else:
             raw[q.id] = max((o for o in q.options if o.value != DONT_KNOW), key=lambda o: o.score or 0).value
     return check_answers(content.questions, raw)

@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 # Endpoints whose pages hold nothing private and may be cached; every other page
 # (answers, links, results, anything a new blueprint adds) gets no-store.
-CACHEABLE_ENDPOINTS = {"static", "assess.index", "cases.index", "cases.case"}
+CACHEABLE_ENDPOINTS = {"static", "assess.index", "assess.favicon", "cases.index", "cases.case"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -58,7 +58,7 @@ def case(case_id: str) -> str:
 
 @bp.get("/a/<public_id>/compare/<case_id>")
 def compare(public_id: str, case_id: str) -> Any:
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     found = content().case_by_id.get(case_id) or abort(404)
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))

@@ -25,8 +25,10 @@ def _base_content() -> Content:
     return current_app.extensions["readiness_content"]
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+def _download(body: bytes, filename: str, content_type: str) -> Response:
+    # content_type, not mimetype: Werkzeug adds "; charset=utf-8" to a text/* mimetype, which
+    # doubled the one given here
+    return Response(body, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                                       "Cache-Control": "no-store"})
 
 

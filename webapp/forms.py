@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
+from flask import request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -83,21 +84,35 @@ def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue])
     return data
 
 
+# Posted with the page that showed a contradiction message: the officer has seen that the
+# answer will not be kept, and sends the page again to go on without it.
+CONFIRM_DROP = "confirm_drop"
+
+
 def read_and_check(
     form: FlaskForm, questions: Iterable[Question], require: bool, is_applicable: Callable[[Question], bool]
 ) -> dict[str, AnswerValue] | None:
-    """Normalise every field; put messages next to the fields; None if any is wrong.
+    """Normalise every field; put messages next to the fields (all of them at once); None if any is wrong.
 
     ``require``: missing required answers are errors (Next), not on Back or Save.
-    Answers to questions that do not apply are dropped (saved as None).
+    Answers to questions that do not apply are dropped (saved as None); an answer given to a
+    follow-up that the parent answer rules out gets a message first, never silence: sending
+    the page again (``confirm_drop``) drops it.
     """
     values: dict[str, AnswerValue] = {}
     ok = True
+    confirmed = set(request.form.getlist(CONFIRM_DROP)) if request else set()
     for q in questions:
         field = form[q.id]
         raw = field.data
         if not is_applicable(q):
             values[q.id] = None
+            if _given(raw) and q.id not in confirmed:
+                field.errors = [gettext("This question applies only to another answer above, so this answer "
+                                        "will not be kept. Change the answer above, or send the page again "
+                                        "to continue without this one.")]
+                field.flags.contradicted = True
+                ok = False
             continue
         try:
             value = normalise_answer(q, raw)
@@ -112,6 +127,12 @@ def read_and_check(
             continue
         values[q.id] = value
     return values if ok else None
+
+
+def _given(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return bool(raw.strip())
+    return raw not in (None, [])
 
 
 class StartForm(FlaskForm):

@@ -21,6 +21,8 @@ from .locale_select import SESSION_KEY, current_language, offered_languages
 from .routes import owned
 
 bp = Blueprint("language", __name__)
+# /a/<id>/<page>: the pages that speak the assessment's language (routes.owned(its_own_page=True))
+ASSESSMENT_OWN_PAGES = {"step", "review", "results", "link"}
 babel = Babel()
 
 
@@ -55,9 +57,9 @@ def choose() -> object:
         abort(400)
     session[SESSION_KEY] = lang
     target = safe_next(request.form.get("next"))
-    parts = target.split("/")
-    # On an assessment's page, the choice is remembered for the assessment (and its report).
-    if len(parts) > 2 and parts[1] == "a":
+    parts = target.split("?")[0].split("/")
+    # On an assessment's own page, the choice is remembered for the assessment (and its report).
+    if len(parts) > 2 and parts[1] == "a" and (len(parts) == 3 or parts[3] in ASSESSMENT_OWN_PAGES):
         try:
             store.set_language(db.sessions, owned(parts[2]).id, lang)
         except NotFound:

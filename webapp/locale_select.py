@@ -1,8 +1,10 @@
 """Which language a request is served in (no views here, so any module may import it).
 
-Order of precedence: the language of the assessment being worked on, then the
-one chosen in this browser, then the browser's Accept-Language, then English.
-Only languages whose content translation is declared complete are offered.
+Order of precedence: on the assessment's own pages (wizard, review, results: what its report
+says) the assessment's language; elsewhere the language the visitor chose explicitly in this
+browser, then the language of the assessment the page is about (a comparison, the group
+page), then the browser's Accept-Language, then English. Only languages whose content
+translation is declared complete are offered.
 """
 
 from __future__ import annotations
@@ -27,10 +29,22 @@ def offered_languages(content: Content | None = None) -> dict[str, str]:
 
 def current_language() -> str:
     offered = offered_languages()
-    chosen = g.get("assessment_language") or session.get(SESSION_KEY)
-    if chosen in offered:
-        return chosen
+    for chosen in (g.get("assessment_language"), session.get(SESSION_KEY), g.get("default_language")):
+        if chosen in offered:
+            return chosen
     return request.accept_languages.best_match(list(offered)) or "en"
+
+
+def language_posted_with_form() -> str | None:
+    """The language chosen with a form post (app.js sends a page's unsaved answers with the
+    choice, so that the view saves or carries them over). It is this browser's choice from now
+    on; the caller also records it for the assessment being worked on."""
+    lang = request.form.get("language") if request.method == "POST" else None
+    if lang not in offered_languages():
+        return None
+    session[SESSION_KEY] = lang
+    g.pop("assessment_language", None)
+    return lang
 
 
 def localized_content() -> Content:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from readiness.answers import is_visible
@@ -16,9 +17,10 @@ from readiness.report_view import answer_text
 from . import access, peers_service, report_service, store
 from .extensions import db
 from .forms import form_data, read_and_check, start_form_class, step_form_class
-from .locale_select import current_language, localized_content
+from .locale_select import current_language, language_posted_with_form, localized_content
 from .models import Assessment
-from .steps import PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, neighbours, shown_questions, step_by_id
+from .steps import (PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
+                    shown_questions, step_by_id)
 
 bp = Blueprint("assess", __name__)
 
@@ -36,10 +38,13 @@ def grant(assessment: Assessment) -> None:
     access.grant(GRANTED, assessment.public_id, assessment.token_hash, MAX_GRANTS)
 
 
-def owned(public_id: str) -> Assessment:
-    """The assessment, if this browser was given access to it through its current resume link; else 404."""
+def owned(public_id: str, its_own_page: bool = True) -> Assessment:
+    """The assessment, if this browser was given access to it through its current resume link; else 404.
+
+    ``its_own_page``: the wizard, review and results speak the assessment's language (what its
+    report says); other pages about it (a comparison, the group) follow the visitor's choice."""
     tag = access.granted_tag(GRANTED, public_id)
-    return _admitted(tag, store.by_public_id(db.sessions, public_id) if tag is not None else None)
+    return _admitted(tag, store.by_public_id(db.sessions, public_id) if tag is not None else None, its_own_page)
 
 
 def owned_with_answers(public_id: str) -> store.AssessmentWithAnswers:
@@ -51,10 +56,13 @@ def owned_with_answers(public_id: str) -> store.AssessmentWithAnswers:
     return found
 
 
-def _admitted(tag: str | None, assessment: Assessment | None) -> Assessment:
+def _admitted(tag: str | None, assessment: Assessment | None, its_own_page: bool = True) -> Assessment:
     if tag is None or assessment is None or not access.tag_matches(tag, assessment.token_hash):
         abort(404)  # unknown, never granted, or its link was revoked since this browser opened it
-    g.assessment_language = assessment.language  # pages of an assessment speak its language
+    if its_own_page:
+        g.assessment_language = assessment.language
+    else:
+        g.default_language = assessment.language
     return assessment
 
 
@@ -68,13 +76,25 @@ def index() -> str:
     return render_template("index.html", dimensions=content().dimensions, minutes=minutes, cases=content().cases)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    icon = Path(current_app.static_folder or "", "favicon.svg").read_bytes()  # read whole: no open file left behind
+    return Response(icon, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
 @bp.route("/start", methods=["GET", "POST"])
 def start() -> Any:
+    switched = language_posted_with_form()
     population = content().questions["population_band"]
     form = start_form_class(population)()
-    if form.validate_on_submit():
+    if switched:  # what was typed comes back in the new language, not yet checked
+        return render_template("start.html", form=form, population=population)
+    if form.is_submitted():
+        # Both checks run, so that every error is reported at once (never in two rounds).
+        valid = form.validate()
         values = read_and_check(form, [population], require=True, is_applicable=lambda q: True)
-        if values is not None:
+        if valid and values is not None:
             details = store.TownDetails(form.town.data, form.country.data, form.contact_role.data or "")
             assessment, token = store.create_assessment(db.sessions, details, content().version, values,
                                                         language=current_language())
@@ -123,23 +143,28 @@ def continue_(public_id: str) -> Any:
 def step(public_id: str, step_id: str) -> Any:
     found = owned_with_answers(public_id)
     assessment, saved, saved_revisions = found.assessment, found.answers, found.revisions
+    switched = language_posted_with_form()
+    if switched:
+        store.set_language(db.sessions, assessment.id, switched)
+        g.assessment_language = switched
     current = step_by_id(content(), step_id) or abort(404)
     shown = shown_questions(current, saved)
     form_cls = step_form_class(shown)
     if request.method == "GET":
         form = form_cls(data=form_data(shown, saved))
-        return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions))
+        return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions), saved)
 
     form = form_cls()
-    action = request.form.get("action", "next")
+    # A language chosen on this page: its answers are saved like "Save", then it comes back translated.
+    action = "language" if switched else request.form.get("action", "next")
     posted_revisions = request.form.get(REVISIONS_FIELD)
     if not form.validate():  # CSRF only: fields carry no validators of their own
-        return _render_step(assessment, current, form, shown, posted_revisions), 400
+        return _render_step(assessment, current, form, shown, posted_revisions, saved), 400
     posted = {q.id: form[q.id].data for q in shown}
     values = read_and_check(form, shown, require=(action == "next"),
                             is_applicable=lambda q: is_visible(q, {**saved, **posted}))
     if values is None:
-        return _render_step(assessment, current, form, shown, posted_revisions), 400
+        return _render_step(assessment, current, form, shown, posted_revisions, saved), 400
     previous, following = neighbours(content(), step_id)
     target = {"back": previous, "next": following}.get(action)
     try:
@@ -156,7 +181,7 @@ def step(public_id: str, step_id: str) -> Any:
                         "Send the page again to keep your answer.")]
         _, now = store.load_answers_and_revisions(db.sessions, assessment.id)
         revisions = encode_revisions(shown, now)
-        return _render_step(assessment, current, form, shown, revisions), 409
+        return _render_step(assessment, current, form, shown, revisions, saved), 409
     if action == "save":
         return redirect(url_for("assess.link", public_id=public_id, saved=1))
     if target is None:
@@ -165,11 +190,14 @@ def step(public_id: str, step_id: str) -> Any:
     return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
 
 
-def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None) -> str:
+def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None,
+                 saved: dict) -> str:
     conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
+    show_if = {q.id: follow_up_condition(q, current, saved) for q in shown}
     errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
     return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
-                           conditional=conditional, errors=errors, steps=all_steps(content()), revisions=revisions)
+                           conditional=conditional, show_if=show_if, errors=errors, steps=all_steps(content()),
+                           revisions=revisions)
 
 
 # The step form carries the revisions of its answers as they were when it was shown

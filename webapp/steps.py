@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -101,3 +102,15 @@ def condition_in_words(q: Question, content: Content) -> str:
         return gettext("Answer only if you chose %(choices)s for “%(question)s”",
                        choices=gettext(" or ").join(labels), question=target.text)
     return gettext("Answer only if it applies, given your answers above")
+
+
+def follow_up_condition(q: Question, step: Step, saved: Mapping[str, AnswerValue]) -> str | None:
+    """A same-page follow-up's condition as JSON for app.js, with the saved answers it reads
+    from other steps (the page cannot see those); None for a question shown unconditionally."""
+    if q.show_if is None or not depends_on_same_step(q, step):
+        return None
+    on_page = {s.id for s in step.questions}
+    known = {leaf.answer: saved.get(leaf.answer) for leaf in leaves(q.show_if)
+             if leaf.answer and leaf.answer not in on_page}
+    return json.dumps({"if": q.show_if.model_dump(by_alias=True, exclude_none=True), "known": known},
+                      ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,88 @@
+"""The wizard's forms respect the officer's time: every error at once, limits with a message,
+contradictions reported, a language switch that keeps what was typed."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from conftest import csrf_token
+
+
+def test_start_form_reports_every_error_in_one_round(client):
+    page = client.get("/start").get_data(as_text=True)
+    response = client.post("/start", data={"csrf_token": csrf_token(page), "town": "", "country": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("town", "country", "population_band"):
+        assert f'href="#{"q-" + field if field == "population_band" else field}"' in html, field
+    assert 'id="population_band-error"' in html
+
+
+def test_a_choice_limit_in_the_bank_is_enforced_next_to_the_field(wizard, content):
+    q = content.questions["main_industries"]
+    assert q.max_choices == 4
+    wizard.start()
+    five = [o.value for o in q.options if not o.exclusive][:5]
+    response = wizard.post_step("profile", {"main_industries": five}, action="save")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose at most 4 options (you chose 5)." in html
+    assert 'id="main_industries-error"' in html and 'id="main_industries-limit"' in html
+    for value in five:  # nothing ticked is lost
+        assert re.search(rf'value="{value}" checked', html)
+    assert wizard.post_step("profile", {"main_industries": five[:4]}, action="save").status_code == 302
+
+
+def test_a_follow_up_the_parent_rules_out_gets_a_message_then_is_dropped_on_resend(wizard, content):
+    wizard.start()
+    follow_up = next(q for q in content.dimension_by_id["strategy"].questions
+                     if q.show_if is not None and q.type.value in ("single", "scale"))
+    value = next(o.value for o in follow_up.options if o.value != "dont_know")
+    posted = {"strategy_plan": "none", follow_up.id: value}
+    response = wizard.post_step("strategy", posted, action="save")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'id="{follow_up.id}-error"' in html and "will not be kept" in html
+    assert f'name="confirm_drop" value="{follow_up.id}"' in html
+    # the page carries the condition for app.js, which shows and hides the follow-up
+    assert f'id="q-{follow_up.id}" data-show-if=' in html
+    again = wizard.post_step("strategy", {**posted, "confirm_drop": follow_up.id}, action="save")
+    assert again.status_code == 302
+    review = wizard.client.get(wizard.url("review")).get_data(as_text=True)
+    assert str(escape(follow_up.text)) not in review  # not applicable, nothing stored
+
+
+def test_language_chosen_on_a_step_saves_its_answers_and_comes_back_translated(wizard, content):
+    wizard.start()
+    strategy = content.dimension_by_id["strategy"]
+    first = strategy.questions[0]
+    value = next(o.value for o in first.options if o.value != "dont_know")
+    response = wizard.post_step("strategy", {first.id: value, "language": "it"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/step/strategy")
+    html = wizard.client.get(wizard.url("step/strategy")).get_data(as_text=True)
+    assert '<html lang="it">' in html
+    assert str(escape(content.for_language("it").questions[first.id].text)) in html
+    assert f'value="{value}" checked' in html  # saved before the switch
+
+
+def test_language_chosen_on_the_start_form_keeps_what_was_typed(client):
+    page = client.get("/start").get_data(as_text=True)
+    response = client.post("/start", data={"csrf_token": csrf_token(page), "town": "Viareggio", "country": "Italy",
+                                           "population_band": "50k_100k", "contact_role": "Assessore", "language": "pt"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="pt">' in html
+    assert 'value="Viareggio"' in html and 'value="Assessore"' in html
+    assert 'value="50k_100k" checked' in html and re.search(r'value="Italy" selected|selected value="Italy"', html)
+    assert "error-summary" not in html  # not checked yet: the officer has not sent it
+
+
+def test_favicon_and_csv_content_type(wizard, client):
+    assert client.get("/favicon.ico").status_code == 200
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+    wizard.start()
+    wizard.answer_all()
+    wizard.submit()
+    csv = client.get(wizard.url("export.csv"))
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
