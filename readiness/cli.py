@@ -349,9 +349,9 @@ def run_command(prog: str, func: Callable[[argparse.Namespace], int], args: argp
 
 
 # `readiness export` reads the web app's database: that code lives with the app
-# (webapp/export.py, also installed as `readiness-export`). It is found by name at
+# (webapp/export/exporter.py, also installed as `readiness-export`). It is found by name at
 # run time so that this package keeps no dependency on the web package.
-EXPORTER = "webapp.export"
+EXPORTER = "webapp.export.exporter"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """Export formats: an assessment's answers, scores and findings as JSON and CSV rows.
-Pure functions, no I/O, no web framework (the database side is ``webapp/export.py``).
+Pure functions, no I/O, no web framework (the database side is ``webapp/export/exporter.py``).
 
 CSV: one row per assessment and record, ``CSV_COLUMNS`` wide. ``record`` says what
 the row is: ``overall`` (the overall score), ``dimension`` (one per dimension),

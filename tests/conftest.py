@@ -217,7 +217,7 @@ class Wizard:
         return self.client.post(self.url(f"step/{step_id}"), data=data)
 
     def answer_all(self, chooser=best_value, overrides: dict[str, Any] | None = None) -> None:  # type: ignore[no-untyped-def]
-        from webapp.steps import all_steps
+        from webapp.wizard.steps import all_steps
 
         overrides = overrides or {}
         answered: dict[str, Any] = {"population_band": "10k_50k"}

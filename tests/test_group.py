@@ -231,8 +231,8 @@ def test_a_group_that_disagrees_gets_the_section_the_finding_and_agreed_scoring(
     assert "Ana Costa" not in results  # roles only, unless the owner shows names
     with app.test_request_context():
         from readiness.report import build_report_html
-        from webapp import report_service
-        from webapp.store import by_public_id
+        from webapp.report import service as report_service
+        from webapp.wizard.store import by_public_id
         from webapp.extensions import db
 
         assessment = by_public_id(db.sessions, wizard.public_id)

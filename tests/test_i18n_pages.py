@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from conftest import Wizard, best_value, csrf_token
-from webapp.countries import country_label
+from webapp.i18n.countries import country_label
 
 PT = '<html lang="pt">'
 

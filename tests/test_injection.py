@@ -38,7 +38,7 @@ from conftest import Wizard, csrf_token
 from readiness import report
 from readiness.answers import ROLE_MAX, TOWN_NAME_MAX, clean_text
 from readiness.models import QuestionType
-from webapp import report_service
+from webapp.report import service as report_service
 
 
 def attack_strings(canary: Path) -> list[str]:
@@ -307,7 +307,7 @@ def test_attack_strings_in_every_field_leak_nothing_into_the_pdf(app, content, r
 
 def _steps(app: Any, content: Any) -> list:
     with app.test_request_context():
-        from webapp.steps import all_steps
+        from webapp.wizard.steps import all_steps
 
         return all_steps(content)
 

@@ -11,7 +11,7 @@ import pypdf
 from markupsafe import escape
 
 from conftest import best_value, csrf_token
-from webapp.steps import all_steps
+from webapp.wizard.steps import all_steps
 
 
 def choose_language(client, lang: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]

@@ -100,9 +100,9 @@ def test_contributions_per_link_are_capped_and_the_owner_deletes_those_of_a_revo
         response = _post_form(client, entered.headers["Location"], entered.headers["Location"])
         joined.add(response.headers["Location"].split("/c/")[1].split("/")[0])
     assert len(joined) == 1
-    from webapp import group_store
+    from webapp.group import store as group_store
     from webapp.extensions import db
-    from webapp.store import by_public_id
+    from webapp.wizard.store import by_public_id
 
     with app.app_context():
         assessment = by_public_id(db.sessions, wizard.public_id)

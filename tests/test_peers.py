@@ -34,7 +34,7 @@ def test_figures_appear_only_from_five_towns_and_never_for_fewer():
 @pytest.fixture
 def pool_of(app):  # type: ignore[no-untyped-def]
     """Put n towns (each an assessment of its own) in the pool; returns their assessment ids."""
-    from webapp import peers_store, store
+    from webapp.peers import store as peers_store, store
     from webapp.extensions import db
 
     def add(n: int, score: float = 40.0) -> list[int]:
@@ -54,7 +54,7 @@ def peer_part(html: str) -> str:
 
 
 def test_the_results_page_shows_peers_from_five_towns_and_withdrawal_removes_a_town(app, wizard, pool_of):
-    from webapp import peers_store
+    from webapp.peers import store as peers_store
     from webapp.extensions import db
 
     wizard.start(town="Mizil", country="Romania")
@@ -78,8 +78,8 @@ def test_the_results_page_shows_peers_from_five_towns_and_withdrawal_removes_a_t
     assert ">42<" in row and "41–43" in row  # strategy 40, 41, 42, 43, 80
     with app.test_request_context():  # the full report has the same figures
         from readiness.report import build_report_html
-        from webapp import report_service
-        from webapp.store import by_public_id
+        from webapp.report import service as report_service
+        from webapp.wizard.store import by_public_id
 
         assessment = by_public_id(db.sessions, wizard.public_id)
         html = build_report_html(report_service.content(assessment), report_service.result_for(assessment),

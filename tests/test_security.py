@@ -17,7 +17,7 @@ from sqlalchemy import inspect, text
 from conftest import Wizard, csrf_token
 from webapp import create_app
 from webapp.config import UnsafeConfig
-from webapp.render_slots import render_slot
+from webapp.report.slots import render_slot
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -147,7 +147,7 @@ def test_errors_are_generic_pages_without_tracebacks(app, wizard, monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret detail /etc/passwd SELECT * FROM answer")
 
-    monkeypatch.setattr("webapp.store.with_answers", broken)
+    monkeypatch.setattr("webapp.wizard.store.with_answers", broken)
     response = wizard.client.get(wizard.url("step/profile"))
     html = response.get_data(as_text=True)
     assert response.status_code == 500

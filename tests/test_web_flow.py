@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from conftest import Wizard, best_value, csrf_token
-from webapp.steps import all_steps
+from webapp.wizard.steps import all_steps
 
 
 def text_of(pdf: bytes) -> str:

@@ -15,11 +15,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from readiness.content import REPO_ROOT, load_content
 from readiness.report import RenderTimeout
 
-from . import cases, export_views, group, language, limits, networks, routes, workspaces
-from .config import Config, check_config
-from .db import upgrade_database
-from .extensions import csrf, db
-from .render_slots import RenderBusy
+from webapp import limits
+from webapp.cases import routes as cases
+from webapp.config import Config, check_config
+from webapp.db import upgrade_database
+from webapp.export import routes as export_views
+from webapp.extensions import csrf, db
+from webapp.group import routes as group
+from webapp.i18n import routes as language
+from webapp.network import routes as networks
+from webapp.report.slots import RenderBusy
+from webapp.wizard import routes
+from webapp.workspace import routes as workspaces
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

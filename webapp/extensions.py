@@ -2,7 +2,7 @@
 
 from flask_wtf import CSRFProtect
 
-from .db import Database
+from webapp.db import Database
 
 db = Database()
 csrf = CSRFProtect()

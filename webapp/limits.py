@@ -24,8 +24,11 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import parse
 
-from . import group_store, network_store, store, workspace_store
-from .extensions import db
+from webapp.group import store as group_store
+from webapp.network import store as network_store
+from webapp.wizard import store
+from webapp.workspace import store as workspace_store
+from webapp.extensions import db
 
 
 @dataclass(frozen=True)

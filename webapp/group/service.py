@@ -9,10 +9,10 @@ from readiness.content import Content
 from readiness.group_view import group_section
 from readiness.i18n import ui_translations
 
-from . import group_store as gstore
-from . import store
-from .extensions import db
-from .models import Assessment
+from webapp.group import store as gstore
+from webapp.wizard import store
+from webapp.extensions import db
+from webapp.models import Assessment
 
 OWNER_KEY = "owner"
 

@@ -14,12 +14,15 @@ from readiness.conditions import AnswerValue
 from readiness.content import Content
 from readiness.report_view import answer_text
 
-from . import access, peers_service, report_service, store
-from .extensions import db
-from .forms import form_data, read_and_check, start_form_class, step_form_class
-from .locale_select import current_language, language_posted_with_form, localized_content
-from .models import Assessment
-from .steps import (PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
+from webapp import access
+from webapp.peers import service as peers_service
+from webapp.report import service as report_service
+from webapp.wizard import store
+from webapp.extensions import db
+from webapp.wizard.forms import form_data, read_and_check, start_form_class, step_form_class
+from webapp.i18n.locale import current_language, language_posted_with_form, localized_content
+from webapp.models import Assessment
+from webapp.wizard.steps import (PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
                     shown_questions, step_by_id)
 
 bp = Blueprint("assess", __name__)

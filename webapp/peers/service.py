@@ -8,9 +8,9 @@ from readiness.i18n import ui_translations
 from readiness.peers import peer_groups, peer_section
 from readiness.scoring import AssessmentResult
 
-from . import peers_store
-from .extensions import db
-from .models import Assessment
+from webapp.peers import store as peers_store
+from webapp.extensions import db
+from webapp.models import Assessment
 
 BAND_QUESTION = "population_band"
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from readiness.conditions import AnswerValue
 
-from .db import READ_ONLY
-from .models import Answer, Assessment, ReportCache, utcnow
+from webapp.db import READ_ONLY
+from webapp.models import Answer, Assessment, ReportCache, utcnow
 
 Sessions = sessionmaker[Session]
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete, or_, select
 
 from readiness.peers import PeerEntry as CorePeer
 
-from .models import Assessment, PeerEntry
-from .store import Sessions
+from webapp.models import Assessment, PeerEntry
+from webapp.wizard.store import Sessions
 
 
 def _town(a: Assessment) -> object:

@@ -22,7 +22,7 @@ from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError,
 from readiness.conditions import AnswerValue
 from readiness.models import Question, QuestionType
 
-from .countries import COUNTRIES, country_choices
+from webapp.i18n.countries import COUNTRIES, country_choices
 
 
 class MultiCheckboxField(SelectMultipleField):

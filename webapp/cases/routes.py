@@ -13,10 +13,10 @@ from readiness import library, overlay
 from readiness.lint import SEED_DOCUMENTS
 from readiness.scoring import level_for
 
-from . import report_service
-from .countries import COUNTRIES, country_label
-from .locale_select import base_content, current_language
-from .routes import content, owned
+from webapp.report import service as report_service
+from webapp.i18n.countries import COUNTRIES, country_label
+from webapp.i18n.locale import base_content, current_language
+from webapp.wizard.routes import content, owned
 
 bp = Blueprint("cases", __name__)
 

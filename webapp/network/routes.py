@@ -24,14 +24,15 @@ from readiness.answers import clean_text, is_visible
 from readiness.network_view import NAME_MAX, network_context, network_pdf
 from readiness.scoring import score_assessment
 
-from . import access, store
-from . import network_store as nstore
-from . import workspace_store as wstore
-from .extensions import db
-from .models import Network, Workspace
-from .routes import answer_label, content
-from .workspaces import GRANTED as WORKSPACE_GRANTS
-from .workspaces import workspace_owned
+from webapp import access
+from webapp.wizard import store
+from webapp.network import store as nstore
+from webapp.workspace import store as wstore
+from webapp.extensions import db
+from webapp.models import Network, Workspace
+from webapp.wizard.routes import answer_label, content
+from webapp.workspace.routes import GRANTED as WORKSPACE_GRANTS
+from webapp.workspace.routes import workspace_owned
 
 bp = Blueprint("network", __name__)
 

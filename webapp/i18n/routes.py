@@ -14,11 +14,11 @@ from werkzeug.exceptions import NotFound
 
 from readiness.content import REPO_ROOT
 
-from . import store
-from .countries import country_label
-from .extensions import db
-from .locale_select import SESSION_KEY, current_language, offered_languages
-from .routes import owned
+from webapp.wizard import store
+from webapp.i18n.countries import country_label
+from webapp.extensions import db
+from webapp.i18n.locale import SESSION_KEY, current_language, offered_languages
+from webapp.wizard.routes import owned
 
 bp = Blueprint("language", __name__)
 # /a/<id>/<page>: the pages that speak the assessment's language (routes.owned(its_own_page=True))

@@ -32,8 +32,8 @@ from readiness.content import Content, load_content
 from readiness.group import ROLES, group_result
 from readiness.scoring import score_assessment
 
-from .models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
-from .store import Sessions, hash_token, new_token
+from webapp.models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
+from webapp.wizard.store import Sessions, hash_token, new_token
 
 
 
@@ -286,14 +286,14 @@ def import_document(sessions: Sessions, data: Any) -> dict[str, int]:
 
 def default_database_url() -> str:
     """As the app: DATABASE_URL from the environment, else the SQLite file in instance/."""
-    from .config import INSTANCE_DIR
+    from webapp.config import INSTANCE_DIR
 
     return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'readiness.sqlite3'}"
 
 
 def open_database(url: str) -> tuple[Any, sessionmaker[Session]]:
     """An engine and sessions over an existing database; UserError if the URL is unusable."""
-    from .db import make_engine
+    from webapp.db import make_engine
 
     try:
         parsed = make_url(url)

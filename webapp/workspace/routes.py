@@ -13,11 +13,12 @@ from flask import Blueprint, abort, redirect, render_template, session, url_for
 
 from readiness import history as history_core
 
-from . import access, report_service
-from . import workspace_store as wstore
-from .extensions import db
-from .models import Workspace
-from .routes import answer_label, content, grant, owned
+from webapp import access
+from webapp.report import service as report_service
+from webapp.workspace import store as wstore
+from webapp.extensions import db
+from webapp.models import Workspace
+from webapp.wizard.routes import answer_label, content, grant, owned
 
 bp = Blueprint("workspace", __name__)
 
@@ -66,7 +67,7 @@ def show(ws_id: str) -> str:
     submitted = [(a.public_id, a.submitted_at, report_service.result_for(a)) for a in rows if a.status == "submitted"]
     new = session.pop("new_workspace_link", None) or {}  # the link is shown once
     link = workspace_url(new["token"]) if new.get("id") == ws_id else None
-    from . import network_store  # the networks this town belongs to (webapp/networks.py)
+    from webapp.network import store as network_store  # the networks this town belongs to (webapp/network/)
 
     return render_template("workspace/show.html", workspace=ws, assessments=rows, label=answer_label,
                            history=history_core.history(content(), submitted), link=link,

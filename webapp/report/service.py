@@ -15,11 +15,11 @@ from readiness.report import ReportMeta, render_pdf, report_cache_key, report_co
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
 
-from . import store
-from . import workspace_store as wstore
-from .extensions import db
-from .models import Assessment
-from .render_slots import render_slot
+from webapp.wizard import store
+from webapp.workspace import store as wstore
+from webapp.extensions import db
+from webapp.models import Assessment
+from webapp.report.slots import render_slot
 
 
 def content(assessment: Assessment | None = None) -> Content:
@@ -52,7 +52,8 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
 
 
 def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True) -> ReportMeta:
-    from . import group_service, peers_service  # the group's voices; the anonymous peers
+    from webapp.group import service as group_service  # the group's voices; the anonymous peers
+    from webapp.peers import service as peers_service  # the group's voices; the anonymous peers
 
     return ReportMeta(
         town=assessment.town,

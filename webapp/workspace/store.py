@@ -10,8 +10,8 @@ import secrets
 
 from sqlalchemy import select
 
-from .models import Answer, Assessment, Workspace
-from .store import Sessions, hash_token, new_token
+from webapp.models import Answer, Assessment, Workspace
+from webapp.wizard.store import Sessions, hash_token, new_token
 
 
 def open_workspace(sessions: Sessions, assessment_id: int) -> tuple[Workspace, str | None]:

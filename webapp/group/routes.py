@@ -23,13 +23,14 @@ from readiness import group as group_core
 from readiness.answers import clean_text, is_visible
 from readiness.group_view import group_section
 
-from . import access, group_service
-from . import group_store as gstore
-from .extensions import db
-from .forms import form_data, read_and_check, step_form_class
-from .models import Assessment, Contribution, Invitation
-from .routes import answer_label, content, owned
-from .steps import PROFILE_STEP, all_steps, shown_questions
+from webapp import access
+from webapp.group import service as group_service
+from webapp.group import store as gstore
+from webapp.extensions import db
+from webapp.wizard.forms import form_data, read_and_check, step_form_class
+from webapp.models import Assessment, Contribution, Invitation
+from webapp.wizard.routes import answer_label, content, owned
+from webapp.wizard.steps import PROFILE_STEP, all_steps, shown_questions
 
 bp = Blueprint("group", __name__)
 
@@ -273,7 +274,7 @@ def clear_agreement(public_id: str, question_id: str) -> Any:
 @bp.get("/a/<public_id>/group/questionnaire.pdf")
 def questionnaire(public_id: str) -> Response:
     """The questionnaire on paper, for a workshop with stakeholders who will not use the web."""
-    from . import questionnaire_service
+    from webapp.group import questionnaire as questionnaire_service
 
     assessment = owned(public_id)
     pdf = questionnaire_service.questionnaire_pdf(assessment)

@@ -13,10 +13,10 @@ from flask import Blueprint, Response, current_app
 from readiness import export as fmt
 from readiness.content import Content
 
-from .export import export_csv, export_document
-from .extensions import db
-from .routes import owned
-from .workspaces import workspace_owned
+from webapp.export.exporter import export_csv, export_document
+from webapp.extensions import db
+from webapp.wizard.routes import owned
+from webapp.workspace.routes import workspace_owned
 
 bp = Blueprint("export", __name__)
 

@@ -9,8 +9,8 @@ import secrets
 
 from sqlalchemy import delete, select
 
-from .models import Network, NetworkMember, Workspace
-from .store import Sessions, hash_token, new_token
+from webapp.models import Network, NetworkMember, Workspace
+from webapp.wizard.store import Sessions, hash_token, new_token
 
 
 def create_network(sessions: Sessions, name: str) -> tuple[Network, str, str]:

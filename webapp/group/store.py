@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 
 from readiness.conditions import AnswerValue
 
-from .models import AgreedAnswer, Assessment, Contribution, Invitation, utcnow
-from .store import Sessions, hash_token, new_token
+from webapp.models import AgreedAnswer, Assessment, Contribution, Invitation, utcnow
+from webapp.wizard.store import Sessions, hash_token, new_token
 
 
 def create_invitation(sessions: Sessions, assessment_id: int, label: str = "", role: str = "") -> tuple[Invitation, str]:

@@ -9,8 +9,8 @@ from flask import current_app
 
 from readiness.questionnaire import questionnaire_pdf as render
 
-from .models import Assessment
-from .report_service import content
+from webapp.models import Assessment
+from webapp.report.service import content
 
 CACHE_SIZE = 16
 

@@ -1,0 +1,1 @@
+"""The case-study library and the side-by-side comparison."""

@@ -1,0 +1,1 @@
+"""CSV and JSON downloads, and the operator's database export/import command."""

@@ -1,0 +1,1 @@
+"""Group assessment: contributors answer separately; the spread of their views."""

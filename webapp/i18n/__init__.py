@@ -1,0 +1,1 @@
+"""The officer's language: Flask-Babel, the language picker, country names."""

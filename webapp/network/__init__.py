@@ -1,0 +1,1 @@
+"""Networks of towns: a lead, member towns, what each shares, the network report."""

@@ -1,0 +1,1 @@
+"""The anonymous peer pool: consent, and the figures of towns like this one."""

@@ -1,0 +1,1 @@
+"""The report behind the web: results view, PDF downloads and their cache."""

@@ -1,0 +1,1 @@
+"""The wizard: start form, steps, review, submit, results page, resume links."""

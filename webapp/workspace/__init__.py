@@ -1,0 +1,1 @@
+"""The town workspace: every assessment of a town, progress over time."""
