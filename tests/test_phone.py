@@ -14,13 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import (  # noqa: F401 - fixtures
-    answer_every_question_on_the_page,
-    browser,
-    create_assessment,
-    live_server,
-    next_button,
-)
+from browser_support import answer_every_question_on_the_page, create_assessment, next_button
 
 pytestmark = pytest.mark.browser
 
