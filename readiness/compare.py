@@ -119,10 +119,11 @@ def similar_cases(
     content: "Content",
     answers: Mapping[str, AnswerValue],
     dimension_scores: Mapping[str, float | None],
-    limit: int = 3,
+    limit: int | None = 3,
 ) -> list[SimilarCase]:
+    """The cases most similar to the town first (all of them when ``limit`` is None)."""
     traits = town_traits(answers)
     titles = {d.id: d.title for d in content.dimensions}
     ranked = [compare_case(c, dimension_scores, traits, titles) for c in content.cases]
     ranked.sort(key=lambda s: (-s.similarity, s.case.name))
-    return ranked[:limit]
+    return ranked if limit is None else ranked[:limit]

@@ -71,12 +71,13 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.timezone.utc).isoformat()
 
 
-def safe_filename(town: str, suffix: str) -> str:
-    """``cluster-readiness-<town>-<suffix>``: ASCII letters, digits and dashes only
-    ("Hódmezővásárhely" becomes "hodmezovasarhely")."""
+def safe_filename(town: str, suffix: str = "", extension: str = "") -> str:
+    """The one download file name: ``cluster-readiness-<town>[-<suffix>][.<extension>]``,
+    ASCII letters, digits and dashes only ("Hódmezővásárhely" becomes "hodmezovasarhely")."""
     ascii_town = unicodedata.normalize("NFKD", town).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_town).strip("-").lower()[:60].strip("-") or "town"
-    return f"cluster-readiness-{slug}-{suffix}"
+    name = f"cluster-readiness-{slug}" + (f"-{suffix}" if suffix else "")
+    return f"{name}.{extension}" if extension else name
 
 
 def _round(x: float | None) -> float | None:

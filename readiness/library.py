@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .answers import N_
-from .compare import STRONG, SimilarCase, compare_case, town_traits
+from .compare import STRONG, SimilarCase, similar_cases
 from .models import CaseStudy, Dimension, ProfileJudgement
 
 if TYPE_CHECKING:
@@ -166,12 +166,7 @@ class SideBySide:
 
 def rank_all_cases(content: "Content", result: "AssessmentResult") -> list[SimilarCase]:
     """Every case, most similar first (the same comparison as ``result.similar_cases``)."""
-    scores = {d.id: d.score for d in result.dimensions}
-    traits = town_traits(result.answers)
-    titles = {d.id: d.title for d in content.dimensions}
-    ranked = [compare_case(c, scores, traits, titles) for c in content.cases]
-    ranked.sort(key=lambda s: (-s.similarity, s.case.name))
-    return ranked
+    return similar_cases(content, result.answers, {d.id: d.score for d in result.dimensions}, limit=None)
 
 
 def weak_dimensions(

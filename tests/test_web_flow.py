@@ -218,6 +218,8 @@ def test_full_loop_to_results_and_pdf(wizard, content):
     response = wizard.client.get(wizard.url("report.pdf"))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
+    # the same file name as every other download: transliterated, not "h-dmez-v-s-rhely"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="cluster-readiness-hodmezovasarhely.pdf"'
     assert response.data.startswith(b"%PDF")
     text = text_of(response.data)
     assert "Hódmezővásárhely" in text

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
 from readiness.content import Content
+from readiness.export import safe_filename
 from readiness.report_view import answer_text
 
 from webapp import access
@@ -278,10 +279,9 @@ def report(public_id: str) -> Response:
         abort(404)
     bilingual = request.args.get("bilingual") == "1" and assessment.language != "en"
     pdf = report_service.report_pdf(assessment, bilingual=bilingual)
-    filename = "cluster-readiness-" + (re.sub(r"[^A-Za-z0-9]+", "-", assessment.town).strip("-").lower() or "town")
-    filename += f"-{assessment.language}-en" if bilingual else ""
+    filename = safe_filename(assessment.town, f"{assessment.language}-en" if bilingual else "", "pdf")
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def answer_label(question_id: str, value: AnswerValue) -> str:
