@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .history import compare_results
+from .numbers import point_change, points, signed
 
 if TYPE_CHECKING:
     from .content_model import Content
@@ -29,14 +30,12 @@ class PreviousAssessment:
 
 
 def _points(x: float | None) -> str:
-    return "–" if x is None else str(int(round(x)))
+    return "–" if x is None else str(points(x))
 
 
 def _delta(before: float | None, after: float | None) -> str:
-    if before is None or after is None:
-        return "–"
-    d = int(round(after)) - int(round(before))
-    return f"+{d}" if d > 0 else ("±0" if d == 0 else f"−{abs(d)}")
+    change = point_change(before, after)
+    return "–" if change is None else signed(change)
 
 
 def changes_view(

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .numbers import points
+
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
@@ -144,7 +146,7 @@ def _label(q: Question, value: str) -> str:
 
 
 def _points(x: float | None) -> str:
-    return "–" if x is None else str(int(round(x)))
+    return "–" if x is None else str(points(x))
 
 
 def _trait_text(name: str, value: object, content: Content, gettext: Gettext = _english) -> str:

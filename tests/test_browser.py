@@ -57,3 +57,36 @@ def test_whole_wizard_in_a_real_browser(browser, live_server: str, tmp_path: Pat
     target = tmp_path / "report.pdf"
     download_info.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_language_switch_keeps_a_tick_and_a_note_and_follow_ups_follow_the_parent(browser, live_server: str):
+    from browser_support import create_assessment
+
+    page = browser.new_page()
+    create_assessment(page, live_server, town="Viareggio", country="Italy")
+    page.get_by_role("link", name="Continue the assessment").click()
+    assert "/step/profile" in page.url
+    page.get_by_label("Tourism and hospitality").check()  # a tick, not saved yet
+    note = "Il porto è in ristrutturazione fino al 2027."
+    page.locator("#profile_notes").fill(note)  # a typed note, not saved yet
+
+    # one action: open the menu, choose Italiano; nothing typed is lost
+    page.locator(".language-menu summary").click()
+    page.get_by_role("button", name="Italiano").click()
+    page.wait_for_url("**/step/profile")
+    assert page.locator("html").get_attribute("lang") == "it"
+    assert page.locator("input[name=main_industries][value=tourism]").is_checked()
+    assert page.locator("#profile_notes").input_value() == note
+
+    # follow-ups appear and disappear as the parent answer changes
+    page.goto(page.url.replace("/step/profile", "/step/strategy"))
+    follow_up = page.locator("#q-strategy_local_agenda")
+    page.locator("input[name=strategy_plan][value=none]").check()
+    assert not follow_up.is_visible()
+    page.locator("input[name=strategy_plan][value=mentioned]").check()
+    assert follow_up.is_visible()
+    follow_up.locator("input[type=radio]").first.check()
+    page.locator("input[name=strategy_plan][value=none]").check()
+    assert not follow_up.is_visible()
+    page.locator("button[name=action][value=save]").click()  # hidden: not sent, so no contradiction
+    assert "/link" in page.url

@@ -86,3 +86,28 @@ def test_favicon_and_csv_content_type(wizard, client):
     wizard.submit()
     csv = client.get(wizard.url("export.csv"))
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_an_explicit_choice_wins_over_the_assessments_language_outside_its_own_pages(wizard, content):
+    from test_languages import choose_language
+
+    choose_language(wizard.client, "pt", "/start")
+    wizard.start(town="Óbidos", country="Portugal")
+    wizard.answer_all()
+    wizard.submit()
+    case_id = content.cases[0].id
+    assert '<html lang="pt">' in wizard.client.get(wizard.url(f"compare/{case_id}")).get_data(as_text=True)
+    choose_language(wizard.client, "en", "/cases")
+    compare = wizard.client.get(wizard.url(f"compare/{case_id}")).get_data(as_text=True)
+    assert '<html lang="en">' in compare
+    # the assessment's own pages (and so its report) keep the assessment's language
+    assert '<html lang="pt">' in wizard.client.get(wizard.url("results")).get_data(as_text=True)
+
+
+def test_numbers_are_rounded_half_up_and_a_change_is_the_difference_of_the_numbers_shown():
+    from readiness.numbers import point_change, points, signed
+
+    assert [points(34.3), points(38.9), points(34.5), points(0.49)] == [34, 39, 35, 0]
+    assert signed(point_change(34.3, 38.9)) == "+5"  # not "+4" (4.6 truncated)
+    assert signed(point_change(34.4, 38.6)) == "+5"  # 34 -> 39 on the page: the change says the same
+    assert signed(point_change(40.2, 39.9)) == "±0" and signed(point_change(50, 41.4)) == "\u22129"

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, abort, redirect, request, session
 from flask_babel import Babel
 from werkzeug.exceptions import NotFound
 
+from readiness import numbers
 from readiness.content import REPO_ROOT
 
 from webapp.wizard import store
@@ -31,6 +32,10 @@ def init_app(app: Flask) -> None:
                    default_translation_directories=str(REPO_ROOT / "translations"))
     app.register_blueprint(bp)
 
+    # Whole points, rounded half up; a change is the difference of the two numbers shown.
+    app.jinja_env.filters["points"] = numbers.points
+    app.jinja_env.filters["signed"] = numbers.signed
+    app.jinja_env.globals["point_change"] = numbers.point_change
     # Countries are stored in English and shown in the page's language.
     app.jinja_env.filters["country_name"] = lambda name: country_label(name, current_language())
 
