@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .bibliography import BIBLIOGRAPHY_FILE, Bibliography
+from .glossary import GLOSSARY_FILE, Glossary
 from .checks import structural_problems
 from .content_model import Content
 from .i18n import ContentTranslation, TranslationError, iter_languages, localize, parse_translation, translation_path
@@ -250,6 +251,14 @@ def load_content(root: Path | str | None = None) -> Content:
         bibliography = attempt(_validate, Bibliography, raw, root / BIBLIOGRAPHY_FILE, root) if raw is not None else None
         files["_bibliography"] = BIBLIOGRAPHY_FILE
 
+    glossary = None
+    if (root / GLOSSARY_FILE).exists():
+        raw = attempt(read, root / GLOSSARY_FILE)
+        if isinstance(raw, dict):
+            raw = {**raw, "terms": _with_lines(raw.get("terms", []))}
+        glossary = attempt(_validate, Glossary, raw, root / GLOSSARY_FILE, root) if raw is not None else None
+        files["_glossary"] = GLOSSARY_FILE
+
     translations: dict[str, ContentTranslation] = {}
     for lang in iter_languages(root):
         path = translation_path(root, lang)
@@ -265,7 +274,7 @@ def load_content(root: Path | str | None = None) -> Content:
     assert bank is not None
     variants: dict[str, Content] = {}
     content = Content(bank=bank, rules=rules, cases=cases, root=root, files=files, translations=translations,
-                      bibliography=bibliography, digest=_digest(seen, root), variants=variants)
+                      bibliography=bibliography, glossary=glossary, digest=_digest(seen, root), variants=variants)
 
     problems = structural_problems(content)
     if problems:

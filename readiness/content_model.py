@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .bibliography import Bibliography
+from .glossary import Glossary
 from .models import Bank, CaseStudy, Dimension, Level, Question, Rule
 from .translation_models import ContentTranslation
 
@@ -33,6 +34,7 @@ class Content:
     translations: dict[str, ContentTranslation] = field(default_factory=dict)
     language: str = "en"
     bibliography: Bibliography | None = None  # None when sources/bibliography.yaml is absent
+    glossary: Glossary | None = None  # None when glossary/terms.yaml is absent
     digest: str = ""
     variants: Mapping[str, "Content"] = field(default_factory=dict, compare=False, repr=False)
     # Indexes, derived from the fields above on construction.

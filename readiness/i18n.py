@@ -34,6 +34,7 @@ from .translation_models import (  # noqa: F401 - the schema, re-exported
     ContentTranslation,
     DataGapText,
     DimensionText,
+    GlossaryText,
     LevelText,
     QuestionText,
     RecommendationText,
@@ -50,7 +51,7 @@ FILE_NAME = "content.yaml"
 
 
 STATEMENT_GROUPS = ("what_they_did", "resources", "results", "difficulties", "transferable")
-SECTIONS = ("dimensions", "levels", "questions", "rules", "cases")
+SECTIONS = ("dimensions", "levels", "questions", "rules", "cases", "glossary")
 
 
 # --------------------------------------------------------------------------- English wording
@@ -89,6 +90,9 @@ def english_entries(content: "Content") -> dict[str, dict[str, dict[str, Any]]]:
         if notes:
             entry["profile_notes"] = notes
         out["cases"][c.id] = entry
+    for term in content.glossary.terms if content.glossary else []:
+        # matches: the spellings the translated texts use; free per language, so not part of the English
+        out["glossary"][term.id] = {"term": term.term, "definition": term.definition}
     return out
 
 
@@ -249,8 +253,28 @@ def localize(content: "Content", lang: str) -> "Content":
             }
         cases.append(_apply(c, updates))
 
+    glossary = content.glossary
+    if glossary is not None:
+        terms = []
+        for term in glossary.terms:
+            t = current("glossary", term.id)
+            # a translated term matches its own spellings, and the English ones (names like URBACT stay)
+            terms.append(_apply(term, {"term": t.term, "definition": t.definition,
+                                       "matches": _spellings(term, t)}) if t else term)
+        glossary = glossary.model_copy(update={"terms": terms})
+
     # The same files, worded in another language: digest and variants carry over.
-    return dataclasses.replace(content, bank=bank, rules=rules, cases=cases, language=lang)
+    return dataclasses.replace(content, bank=bank, rules=rules, cases=cases, glossary=glossary, language=lang)
+
+
+def _spellings(term: Any, t: GlossaryText) -> list[str]:
+    seen = {t.term}
+    out = []
+    for s in [*t.matches, *term.spellings]:
+        if s not in seen:
+            seen.add(s)
+            out.append(s)
+    return out
 
 
 # --------------------------------------------------------------------------- scaffolding

@@ -53,6 +53,12 @@ class CaseText(_Entry):
     statements: dict[str, list[str]] = {}
     profile_notes: dict[str, str] = {}
 
+class GlossaryText(_Entry):
+    term: str
+    definition: str
+    matches: list[str] = []  # the spellings texts in this language use (the term itself always matches)
+
+
 class ContentTranslation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     language: str
@@ -63,4 +69,5 @@ class ContentTranslation(BaseModel):
     questions: dict[str, QuestionText] = {}
     rules: dict[str, RuleText] = {}
     cases: dict[str, CaseText] = {}
+    glossary: dict[str, GlossaryText] = {}
 

@@ -21,6 +21,7 @@ from webapp.config import Config, check_config
 from webapp.db import upgrade_database
 from webapp.export import routes as export_views
 from webapp.extensions import csrf, db
+from webapp.glossary import routes as glossary_views
 from webapp.group import routes as group
 from webapp.i18n import routes as language
 from webapp.network import routes as networks
@@ -39,7 +40,7 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 # Endpoints whose pages hold nothing private and may be cached; every other page
 # (answers, links, results, anything a new blueprint adds) gets no-store.
-CACHEABLE_ENDPOINTS = {"static", "assess.index", "assess.favicon", "cases.index", "cases.case"}
+CACHEABLE_ENDPOINTS = {"static", "assess.index", "assess.favicon", "cases.index", "cases.case", "glossary.index"}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(group.bp)  # group assessment: contributors, spread of views
     app.register_blueprint(networks.bp)  # networks of towns side by side
     app.register_blueprint(export_views.bp)  # CSV and JSON downloads of a workspace or an assessment
+    glossary_views.init_app(app)  # the glossary page, and footnotes on the terms it explains
     limits.init_app(app)  # after the blueprints: it wraps their views
     _register_errors(app)
     _register_commands(app)

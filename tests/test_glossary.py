@@ -1,0 +1,51 @@
+"""The glossary: a typed content file, translated, explained once on the web."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import escape
+
+from conftest import SEEDS
+from readiness.glossary import Glossary, GlossaryTerm
+from readiness.quotes import normalise_for_quote
+
+
+def test_the_glossary_is_a_typed_model_covering_the_jargon_of_the_help_texts_and_rules(content):
+    glossary = content.glossary
+    assert isinstance(glossary, Glossary) and all(isinstance(t, GlossaryTerm) for t in glossary.terms)
+    named_in_the_issue = {"ChIMERA", "CIDAco", "EICI", "CCIs", "third place", "URBACT", "CREADIS3", "RUCI"}
+    assert named_in_the_issue <= {s for t in glossary.terms for s in t.spellings}
+    texts = [q.help for q in content.questions.values()] + [r.explanation for r in content.rules]
+    # every term explains something the content names; none is there for its own sake
+    assert glossary.used_in(texts) == glossary.terms
+    # whole words and case as written: "CCI" is not found inside "CCIs", nor "KEA" in "speaker"
+    assert [m.term.id for m in glossary.mentions("the CCIs and a CCI; speaker, KEAs")] == ["ccis", "ccis"]
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the source documents are not at ../shared/seeds")
+def test_every_definition_cites_a_quote_that_is_in_its_document(content):
+    for term in content.glossary.terms:
+        for source in term.sources:
+            document = normalise_for_quote((SEEDS / source.document).read_text(encoding="utf-8"))
+            assert normalise_for_quote(source.quote) in document, (term.id, source.quote)
+
+
+def test_translations_word_the_glossary(content):
+    pt, it = content.for_language("pt").glossary, content.for_language("it").glossary
+    assert pt.by_id["third-place"].term == "terceiro lugar" and it.by_id["third-place"].term == "terzo luogo"
+    # names stay found in translated texts too
+    assert [m.term.id for m in pt.mentions("A rede URBACT e os terceiros lugares")] == ["urbact", "third-place"]
+
+
+def test_the_first_mention_on_a_page_is_a_footnote_with_its_definition(wizard, content, client):
+    wizard.start()
+    html = client.get(wizard.url("step/profile")).get_data(as_text=True)
+    urbact = content.glossary.by_id["urbact"]
+    links = re.findall(r'<a href="/glossary#term-urbact" aria-describedby="tip-urbact">', html)
+    assert len(links) == 1  # explained once, however often the page names it
+    assert f'role="tooltip" id="tip-urbact">{escape(urbact.definition)}</span>' in html
+    page = client.get("/glossary").get_data(as_text=True)
+    assert 'id="term-urbact"' in page and str(escape(urbact.definition)) in page
+    assert 'lang="el"' in page  # the Greek quote of the CREADIS3 sheet is marked as Greek

@@ -1,0 +1,1 @@
+"""The glossary on the web (readiness/glossary.py is the model)."""
