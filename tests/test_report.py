@@ -509,9 +509,16 @@ def _report_msgids() -> set[str]:
 
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     ids: set[str] = set()
-    for method, path in (("jinja2", report.REPORT_DIR / "report.html"), ("python", Path(report.__file__))):
+    from readiness import report_view
+
+    # The view model holds the report's own words (N_); the template the rest.
+    templates = [report.REPORT_DIR / "report.html", *sorted(report.REPORT_DIR.glob("_*.html"))]  # and its partials
+    for method, path in [*(("jinja2", t) for t in templates), ("python", Path(report_view.__file__)),
+                         ("python", Path(report.__file__))]:
         for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
             ids.update(message if isinstance(message, tuple) else (message,))
+    # Not blind: the view model's words are among them.
+    assert {report_view.SEVERITY_WORDS["high"], report_view.NOT_ANSWERED, report_view.PAGE_OF} <= ids
     return ids
 
 
