@@ -24,6 +24,7 @@ from webapp.extensions import csrf, db
 from webapp.glossary import routes as glossary_views
 from webapp.group import routes as group
 from webapp.i18n import routes as language
+from webapp.i18n import templates as template_i18n
 from webapp.network import routes as networks
 from webapp.report.slots import RenderBusy
 from webapp.wizard import routes
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     language.init_app(app)  # Flask-Babel, the language picker, content in the officer's language
+    template_i18n.init_app(app)  # templates find the catalog once per request
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(cases.bp)  # case-study library, side-by-side comparison

@@ -50,13 +50,13 @@ def _multi(q: Question) -> Field:
     return MultiCheckboxField(q.text, choices=_choices(q), validate_choice=False, description=q.help)
 
 
+# The wizard's inputs are written out in templates/_macros.html (question), attributes included.
 def _number(q: Question) -> Field:
-    attrs: dict[str, Any] = {"inputmode": "decimal", "autocomplete": "off"}
-    return StringField(q.text, description=q.help, render_kw=attrs)
+    return StringField(q.text, description=q.help)
 
 
 def _text(q: Question) -> Field:
-    return TextAreaField(q.text, description=q.help, render_kw={"maxlength": q.max_length, "rows": 4})
+    return TextAreaField(q.text, description=q.help)
 
 
 FIELD_BUILDERS: dict[QuestionType, Callable[[Question], Field]] = {

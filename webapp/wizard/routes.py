@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
@@ -199,8 +200,12 @@ def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, r
     conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
     show_if = {q.id: follow_up_condition(q, current, saved) for q in shown}
     errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
+    steps = all_steps(content())
+    # One url_for for the whole step list: the step id is the URL's last part, percent-encoded.
+    url = url_for("assess.step", public_id=assessment.public_id, step_id="_")[:-1]
+    step_urls = {s.id: url + quote(s.id, safe="") for s in steps}
     return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
-                           conditional=conditional, show_if=show_if, errors=errors, steps=all_steps(content()),
+                           conditional=conditional, show_if=show_if, errors=errors, steps=steps, step_urls=step_urls,
                            revisions=revisions)
 
 
