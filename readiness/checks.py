@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .conditions import ALL_OPERATORS, leaves
 from .documents import SEED_DOCUMENTS
-from .models import DIMENSION_IDS, Condition, Question, Source
+from .models import DIMENSION_IDS, DONT_KNOW, Condition, Question, Source
 
 if TYPE_CHECKING:
     from .content_model import Content
@@ -48,6 +48,24 @@ def _condition_problems(content: "Content", cond: Condition, where: str, allow_s
     return problems
 
 
+def _scaling_problems(content: "Content", q: Question) -> list[str]:
+    """``score_bands_by`` names a single-choice profile question and lists bands for
+    exactly its options: a town of every size gets thresholds, none made up."""
+    scaled = q.score_bands_by
+    if scaled is None:
+        return []
+    where = f"{question_where(content, q)}: [{q.id}] score_bands_by"
+    by = next((p for p in content.bank.profile if p.id == scaled.question), None)
+    if by is None or by.type.value != "single":
+        return [f"{where} must name a single-choice profile question, not {scaled.question!r}"]
+    options = [o.value for o in by.options if o.value != DONT_KNOW]
+    problems = [f"{where}: {scaled.question!r} has no option {v!r}" for v in scaled.bands if v not in options]
+    missing = [v for v in options if v not in scaled.bands]
+    if missing:
+        problems.append(f"{where}: no score bands for {', '.join(repr(v) for v in missing)} of {scaled.question!r}")
+    return problems
+
+
 def structural_problems(content: "Content") -> list[str]:
     problems: list[str] = []
     dim_ids = [d.id for d in content.dimensions]
@@ -61,6 +79,7 @@ def structural_problems(content: "Content") -> list[str]:
             dupes = [question_where(content, q) for q in all_questions if q.id == qid]
             problems.append(f"{dupes[-1]}: [{qid}] duplicate question id (also at {dupes[0]})")
     for q in all_questions:
+        problems += _scaling_problems(content, q)
         if q.show_if is not None:
             problems += _condition_problems(content, q.show_if, f"{question_where(content, q)}: [{q.id}] show_if", False)
     for rid, n in Counter(r.id for r in content.rules).items():

@@ -124,7 +124,7 @@ def csv_rows(content: "Content", meta: Mapping[str, Any], result: "AssessmentRes
         if value is None:
             continue
         rows.append({**base, "record": "answer", "dimension": q.dimension or "profile", "item": q.id, "title": q.text,
-                     "score": _round(question_score(q, value)), "answer": answer_text(q, value), "value": _stored(value)})
+                     "score": _round(question_score(q, value, result.answers)), "answer": answer_text(q, value), "value": _stored(value)})
     return rows
 
 

@@ -231,7 +231,7 @@ def group_result(
     for dim in content.dimensions:
         for q in dim.questions:
             views = [
-                View(p, v.answers[q.id], question_score(q, v.answers[q.id]))
+                View(p, v.answers[q.id], question_score(q, v.answers[q.id], {**base, **v.answers}))
                 for p, v in zip(people, voices)
                 if is_known(v.answers.get(q.id))
             ]

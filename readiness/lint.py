@@ -86,6 +86,8 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
     for q in content.questions.values():
         if q.show_if is not None:
             used |= {leaf.answer for leaf in leaves(q.show_if) if leaf.answer}
+        if q.score_bands_by is not None:
+            used.add(q.score_bands_by.question)
     for q in content.questions.values():
         if not q.scored and q.id not in used and q.type.value != "text":
             report.errors.append(f"{question_where(content, q)}: [{q.id}] no score, rule or comparison uses this question")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Mapping, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -123,6 +123,26 @@ class ScoreBand(Strict):
     score: float = Field(ge=0, le=100)
 
 
+class ScaledBands(Strict):
+    """For number questions where the town's size matters: one list of bands per option
+    of a profile question (``population_band``), so that a count is judged against what
+    a town of that size can have. A town whose band is not known gets ``score_bands``."""
+
+    question: Identifier
+    bands: dict[OptionValue, list[ScoreBand]] = Field(min_length=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _each_list_ascending(cls, bands: dict[str, list[ScoreBand]]) -> dict[str, list[ScoreBand]]:
+        for option, listed in bands.items():
+            mins = [b.min for b in listed]
+            if not listed:
+                raise ValueError(f"band {option!r} has no score bands")
+            if mins != sorted(mins) or len(set(mins)) != len(mins):
+                raise ValueError(f"band {option!r}: the 'min' of its score bands must strictly ascend")
+        return bands
+
+
 class DataGap(Strict):
     """What a "don't know" answer asks the officer to find out, and whom to ask."""
 
@@ -146,6 +166,8 @@ class Question(Strict):
     # For multi: at most this many options may be ticked (the help text's "Tick up to four").
     max_choices: int | None = Field(default=None, ge=1)
     score_bands: list[ScoreBand] = []
+    # Thresholds that depend on the town's size, per option of a profile question.
+    score_bands_by: ScaledBands | None = None
     show_if: Condition | None = None
     data_gap: DataGap | None = None
     sources: list[Source] = []
@@ -178,8 +200,10 @@ class Question(Strict):
         if t == QuestionType.number:
             if self.min is not None and self.max is not None and self.min > self.max:
                 raise ValueError("min is larger than max")
-        elif self.score_bands:
-            raise ValueError("score_bands only apply to number questions")
+            if self.score_bands_by is not None and not self.score_bands:
+                raise ValueError("score_bands_by needs score_bands too, for a town whose band is not known")
+        elif self.score_bands or self.score_bands_by is not None:
+            raise ValueError("score_bands and score_bands_by only apply to number questions")
         if t != QuestionType.number and (self.min is not None or self.max is not None):
             raise ValueError("min/max only apply to number questions")
         return self
@@ -194,6 +218,21 @@ class Question(Strict):
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
+
+    def bands_for(self, answers: Mapping[str, Any]) -> list[ScoreBand]:
+        """The score bands that apply to a town with these answers (its population band)."""
+        scaled = self.score_bands_by
+        if scaled is not None:
+            band = answers.get(scaled.question)
+            if isinstance(band, str) and band in scaled.bands:
+                return scaled.bands[band]
+        return self.score_bands
+
+    @property
+    def all_band_lists(self) -> list[list[ScoreBand]]:
+        """Every list of score bands the question may use (the default and each scaled one)."""
+        scaled = list(self.score_bands_by.bands.values()) if self.score_bands_by else []
+        return [self.score_bands, *scaled] if self.score_bands else scaled
 
 
 class Dimension(Strict):

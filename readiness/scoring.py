@@ -1,7 +1,9 @@
 """Scoring: content + answers -> result. Pure functions, no I/O.
 
 - A question's score is its option's score (0-100), the capped sum of the
-  chosen options' scores (multi), or the band its value falls in (number).
+  chosen options' scores (multi), or the band its value falls in (number);
+  where the town's size matters the bands are the ones of its population band
+  (``score_bands_by`` in the question bank).
   "Don't know", unanswered and hidden questions do not count.
 - A dimension's score is the weighted mean of its counted questions.
 - The overall score is the mean of the dimension scores; levels come from
@@ -33,8 +35,9 @@ from .results import (  # noqa: F401 - the result types, re-exported
 )
 
 
-def question_score(q: Question, value: AnswerValue) -> float | None:
-    """The 0-100 score of one answer, or None when it does not count."""
+def question_score(q: Question, value: AnswerValue, answers: Mapping[str, AnswerValue] | None = None) -> float | None:
+    """The 0-100 score of one answer, or None when it does not count. ``answers`` (the
+    town's) choose the score bands of its population band where the question has them."""
     if not q.scored or not is_known(value):
         return None
     if q.type == QuestionType.multi:
@@ -43,7 +46,7 @@ def question_score(q: Question, value: AnswerValue) -> float | None:
         return min(100.0, sum(scores)) if scores else None
     if q.type == QuestionType.number:
         number = float(value)  # type: ignore[arg-type]
-        bands = [b for b in sorted(q.score_bands, key=lambda b: b.min) if number >= b.min]
+        bands = [b for b in sorted(q.bands_for(answers or {}), key=lambda b: b.min) if number >= b.min]
         return bands[-1].score if bands else 0.0
     opt = q.option(str(value))
     return opt.score if opt else None
@@ -68,7 +71,7 @@ def _weighted(scored: list[tuple[Question, float]]) -> float | None:
 
 def score_dimension(content: Content, dim: Dimension, answers: Mapping[str, AnswerValue]) -> DimensionResult:
     applicable = [q for q in dim.questions if q.scored and is_visible(q, answers)]
-    scored = [(q, s) for q in applicable if (s := question_score(q, answers.get(q.id))) is not None]
+    scored = [(q, s) for q in applicable if (s := question_score(q, answers.get(q.id), answers)) is not None]
     score = _weighted(scored)
     total_w = sum(q.weight for q, _ in scored)
     drivers = []
@@ -90,7 +93,9 @@ def score_dimension(content: Content, dim: Dimension, answers: Mapping[str, Answ
     )
 
 
-def _proposal(q: Question, points_wanted: float) -> tuple[AnswerValue, float] | None:
+def _proposal(
+    q: Question, points_wanted: float, answers: Mapping[str, AnswerValue]
+) -> tuple[AnswerValue, float] | None:
     """The answer to suggest: for a choice, the lowest option worth ``points_wanted``
     (weighted), else the best one; for multi and number questions, the best answer."""
     if q.type == QuestionType.multi:
@@ -103,9 +108,10 @@ def _proposal(q: Question, points_wanted: float) -> tuple[AnswerValue, float] | 
             total += o.score or 0
         return ([o.value for o in q.options if o.value in picked], min(total, 100.0)) if picked else None
     if q.type == QuestionType.number:
-        if not q.score_bands:
+        bands = q.bands_for(answers)
+        if not bands:
             return None
-        top = max(q.score_bands, key=lambda b: (b.score, -b.min))
+        top = max(bands, key=lambda b: (b.score, -b.min))
         return (int(top.min) if float(top.min).is_integer() else top.min, top.score)
     ranked = sorted((o for o in q.options if o.score is not None), key=lambda o: o.score or 0)
     if not ranked:
@@ -127,11 +133,11 @@ def plan_next_level(
     if target is None or not applicable:
         return None
     total_w = sum(q.weight for q in applicable)
-    current = {q.id: question_score(q, answers.get(q.id)) or 0.0 for q in applicable}
+    current = {q.id: question_score(q, answers.get(q.id), answers) or 0.0 for q in applicable}
     needed = target.min * total_w - sum(q.weight * current[q.id] for q in applicable)
     candidates = []
     for q in applicable:
-        best = _proposal(q, float("inf"))
+        best = _proposal(q, float("inf"), answers)
         if best is not None and best[1] > current[q.id]:
             candidates.append((q.weight * (best[1] - current[q.id]), q))
     changes: list[Change] = []
@@ -139,7 +145,7 @@ def plan_next_level(
         if needed <= 0:
             break
         base = q.weight * current[q.id]
-        value, new_score = _proposal(q, needed + base)  # type: ignore[misc]
+        value, new_score = _proposal(q, needed + base, answers)  # type: ignore[misc]
         gain = q.weight * new_score - base
         changes.append(Change(q, answers.get(q.id), value, gain / total_w))
         needed -= gain

@@ -184,3 +184,96 @@ def test_thin_case_does_not_outrank_by_chance():
 def test_check_answers_rejects_unknown_ids(content):
     with pytest.raises(AnswerError, match="No such question"):
         check_answers(content.questions, {"nope": 1})
+
+
+# --------------------------------------------------------------------------- the town's size
+
+
+def _scaled_questions() -> list[Question]:
+    content = load_content(REPO_ROOT)
+    return [q for q in content.questions.values() if q.score_bands_by is not None]
+
+
+def test_counts_that_depend_on_size_are_scaled_by_population_band():
+    ids = {q.id for q in _scaled_questions()}
+    assert {"economy_creative_businesses", "coop_joint_projects", "heritage_events_month"} <= ids
+
+
+@pytest.mark.parametrize("question", _scaled_questions(), ids=lambda q: q.id)
+def test_the_same_count_scores_higher_in_a_smaller_town(question: Question):
+    content = load_content(REPO_ROOT)
+    bands = [o.value for o in content.questions["population_band"].options]  # smallest first
+    counts = sorted({b.min for listed in question.all_band_lists for b in listed} | {1, 7, 30})
+    strictly_higher = False
+    for count in counts:
+        scores = [question_score(question, count, {"population_band": band}) for band in bands]
+        assert scores == sorted(scores, reverse=True), (count, dict(zip(bands, scores)))
+        strictly_higher |= scores[0] > scores[-1]
+    assert strictly_higher
+
+
+def test_a_small_town_is_not_judged_by_a_city_s_count():
+    content = load_content(REPO_ROOT)
+    q = content.questions["economy_creative_businesses"]
+    small = score_assessment(content, {"population_band": "under_10k", q.id: 25})
+    city = score_assessment(content, {"population_band": "over_250k", q.id: 25})
+    economy = lambda r: next(d for d in r.dimensions if d.dimension.id == "economy")  # noqa: E731
+    assert question_score(q, 25, small.answers) == 100 and economy(small).score == 100
+    assert economy(city).score is not None and economy(city).score < 50
+    # A town whose band is not known is judged by the question's default bands.
+    assert question_score(q, 25) == question_score(q, 25, {"population_band": "10k_50k"})
+
+
+def test_the_plan_to_the_next_level_proposes_the_count_of_the_town_s_band():
+    content = load_content(REPO_ROOT)
+    answers = {"population_band": "under_10k", "coop_frequency": "formal", "coop_partner_types": ["heritage", "research",
+               "public", "civil_society", "creative_business"], "coop_academic": "yes", "coop_public_private": "informal",
+               "coop_facilitator": "part_time", "coop_joint_projects": 0}
+    result = score_assessment(content, answers)
+    plan = next(d for d in result.dimensions if d.dimension.id == "cooperation").plan
+    assert plan is not None and plan.target.id == "advanced"
+    proposed = [c.proposed for c in plan.changes if c.question.id == "coop_joint_projects"]
+    assert proposed == [4]  # full marks for a town under 10,000, not the 6 of a bigger town
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (("under_10k: [", "under_1k: ["), r"\[economy_creative_businesses\] score_bands_by: 'population_band' has no option 'under_1k'"),
+        (("        over_250k: [{min: 0, score: 0}, {min: 40, score: 25}, ", "        over_250k: [{min: 0, score: 0}, {min: 40, score: 25}, {min: 10, score: 30}, "),
+         r"band 'over_250k': the 'min' of its score bands must strictly ascend"),
+        (("      question: population_band", "      question: settlement_size"),
+         r"\[economy_creative_businesses\] score_bands_by must name a single-choice profile question, not 'settlement_size'"),
+    ],
+    ids=["unknown band", "bands not ascending", "unknown question"],
+)
+def test_a_malformed_scaling_is_refused_with_file_and_line(content_copy: Path, edit: tuple[str, str], expected: str):
+    path = content_copy / "questions" / "economy.yaml"
+    text = path.read_text()
+    assert text.count(edit[0]) == 1
+    path.write_text(text.replace(*edit))
+    with pytest.raises(ContentError, match=r"questions/economy.yaml:\d+: .*" + expected):
+        load_content(content_copy)
+
+
+def test_a_band_left_out_is_refused(content_copy: Path):
+    path = content_copy / "questions" / "heritage.yaml"
+    lines = [line for line in path.read_text().splitlines(keepends=True) if not line.startswith("        50k_100k: [")]
+    path.write_text("".join(lines))
+    with pytest.raises(ContentError, match=r"questions/heritage.yaml:\d+: \[heritage_events_month\] score_bands_by: no score bands for '50k_100k'"):
+        load_content(content_copy)
+
+
+# --------------------------------------------------------------------------- an open-ended plan
+
+
+def test_an_open_ended_plan_is_its_own_answer_and_not_a_short_plan():
+    content = load_content(REPO_ROOT)
+    open_ended = score_assessment(content, {"strategy_plan": "adopted", "strategy_end": "open_ended", "strategy_years": 0})
+    short = score_assessment(content, {"strategy_plan": "adopted", "strategy_end": "end_date", "strategy_years": 2})
+    assert "strategy-short-horizon" not in {f.id for f in open_ended.findings}
+    assert "strategy_years" not in open_ended.answers  # not asked of an open-ended plan, so not scored as 0 years
+    assert "strategy-short-horizon" in {f.id for f in short.findings}
+    # Saved before the end-date question existed: the number still counts.
+    older = score_assessment(content, {"strategy_plan": "adopted", "strategy_years": 1})
+    assert "strategy-short-horizon" in {f.id for f in older.findings}
