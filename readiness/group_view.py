@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .answers import N_
-from .group import AGREED, MEDIAN, ROLES, SINGLE, FINDING_TEXT, GroupResult
+from .group import AGREED, FINDING_TEXT, MEDIAN, ROLES, SINGLE, GroupResult
 from .report_view import _points, _source, answer_text
 
 Gettext = Callable[[str], str]
 
-BASIS_WORDS = {
-    AGREED: N_("agreed answer"),
-    MEDIAN: N_("median of the views"),
-    SINGLE: N_("one answer only"),
-}
-OWNER_WORD = N_("owner of the assessment")
 
 
 def role_word(role: str, gettext: Gettext) -> str:

@@ -34,7 +34,8 @@ def test_figures_appear_only_from_five_towns_and_never_for_fewer():
 @pytest.fixture
 def pool_of(app):  # type: ignore[no-untyped-def]
     """Put n towns (each an assessment of its own) in the pool; returns their assessment ids."""
-    from webapp.peers import store as peers_store, store
+    from webapp.peers import store as peers_store
+    from webapp.wizard import store
     from webapp.extensions import db
 
     def add(n: int, score: float = 40.0) -> list[int]:

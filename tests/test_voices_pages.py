@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from browser_support import browser  # noqa: F401 - fixture
 from werkzeug.serving import make_server
 
 from test_accessibility import violations
@@ -32,7 +31,11 @@ def seeded(tmp_path: Path, content) -> Iterator[dict[str, Any]]:  # type: ignore
     url = f"sqlite:///{tmp_path / 'voices.sqlite3'}"
     upgrade_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789"})
-    from webapp import group_store, network_store, peers_store, store, workspace_store
+    from webapp.group import store as group_store
+    from webapp.network import store as network_store
+    from webapp.peers import store as peers_store
+    from webapp.wizard import store
+    from webapp.workspace import store as workspace_store
     from webapp.extensions import db
 
     links: dict[str, Any] = {}
@@ -67,7 +70,7 @@ def seeded(tmp_path: Path, content) -> Iterator[dict[str, Any]]:  # type: ignore
     app.extensions["readiness_db"].engine.dispose()
 
 
-def test_group_network_and_peer_pages_are_accessible_and_fit_a_phone(browser, seeded):  # noqa: F811
+def test_group_network_and_peer_pages_are_accessible_and_fit_a_phone(browser, seeded):
     base = seeded["base"]
     found: dict[str, list[str]] = {}
     wide: dict[str, int] = {}
