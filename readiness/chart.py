@@ -25,8 +25,11 @@ BAND_TINTS = ("#f8fbfc", "#edf4f7", "#e1ecf1", "#d3e3eb", "#c5dae4", "#b7d1dd")
 GRID = "#9aaeb9"
 INK = "#1d2733"
 
-WIDTH, HEIGHT = 560.0, 470.0
-CX, CY, RADIUS = 280.0, 230.0, 160.0
+# Text sizes are in viewBox units: the chart is shown about 360 px wide on a phone and
+# 640 px on a screen, so a 15-unit label reads at about 10-17 px (11.5 read as 8 px).
+WIDTH, HEIGHT = 560.0, 500.0
+CX, CY, RADIUS = 280.0, 235.0, 135.0
+LABEL_SIZE, LINE_HEIGHT, TICK_SIZE, LEGEND_SIZE = 15.0, 16.5, 11.0, 13.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def _polygon(n: int, value: float) -> str:
     return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (_point(i, n, value) for i in range(n)))
 
 
-def _wrap(text: str, width: int = 18) -> list[str]:
+def _wrap(text: str, width: int = 16) -> list[str]:
     """Split a title into at most two lines near ``width`` characters."""
     words, line = text.split(), ""
     lines: list[str] = []
@@ -100,7 +103,7 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
         )
     parts.append("</g>")
     # Thresholds, written on the top axis.
-    parts.append('<g class="ticks" font-size="8" fill="#5b6b78">')
+    parts.append(f'<g class="ticks" font-size="{_fmt(TICK_SIZE)}" fill="#5b6b78">')
     for band in bands:
         if band.low > 0:
             _, y = _point(0, n, band.low)
@@ -117,19 +120,19 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
             f'x1="{_fmt(CX)}" y1="{_fmt(CY)}" x2="{_fmt(x)}" y2="{_fmt(y)}"/>'
         )
     parts.append("</g>")
-    parts.append(f'<g class="labels" font-size="11.5" fill="{INK}">')
+    parts.append(f'<g class="labels" font-size="{_fmt(LABEL_SIZE)}" fill="{INK}">')
     for i, axis in enumerate(axes):
         angle = -math.pi / 2 + 2 * math.pi * i / n
-        lx, ly = CX + (RADIUS + 16) * math.cos(angle), CY + (RADIUS + 16) * math.sin(angle)
+        lx, ly = CX + (RADIUS + 14) * math.cos(angle), CY + (RADIUS + 14) * math.sin(angle)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = _wrap(f"{axis.number}. {axis.title}")
         # Labels above the centre grow upwards, labels below grow downwards.
-        first_y = ly - (len(lines) - 1) * 12.5 if math.sin(angle) < -0.2 else ly + (3 if math.sin(angle) < 0.2 else 8)
+        first_y = ly - (len(lines) - 1) * LINE_HEIGHT if math.sin(angle) < -0.2 else ly + (4 if math.sin(angle) < 0.2 else 11)
         if abs(math.sin(angle)) <= 0.2:
-            first_y = ly - (len(lines) - 1) * 6.25 + 4
+            first_y = ly - (len(lines) - 1) * LINE_HEIGHT / 2 + 5
         tspans = "".join(
-            f'<tspan x="{_fmt(lx)}" y="{_fmt(first_y + k * 12.5)}">{escape(line)}</tspan>' for k, line in enumerate(lines)
+            f'<tspan x="{_fmt(lx)}" y="{_fmt(first_y + k * LINE_HEIGHT)}">{escape(line)}</tspan>' for k, line in enumerate(lines)
         )
         parts.append(f'<text text-anchor="{anchor}">{tspans}</text>')
     parts.append("</g>")
@@ -148,17 +151,16 @@ def radar_svg(axes: Sequence[Axis], bands: Sequence[Band], title: str = "Scores 
         else:
             parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.2"/>')
     parts.append("</g>")
-    # Legend: the bands in words, so the colours are never the only key.
-    parts.append(f'<g class="legend" font-size="10" fill="{INK}">')
-    lx = 20.0
-    ly = HEIGHT - 14
+    # Legend: the bands in words, so the colours are never the only key (two to a row).
+    parts.append(f'<g class="legend" font-size="{_fmt(LEGEND_SIZE)}" fill="{INK}">')
     for k, band in enumerate(bands):
         tint = BAND_TINTS[min(k, len(BAND_TINTS) - 1)]
         high = "100" if band.high >= 100 else _fmt(band.high - 1)
         label = f"{band.label} {_fmt(band.low)}–{high}"
-        parts.append(f'<rect x="{_fmt(lx)}" y="{_fmt(ly - 8)}" width="10" height="10" fill="{tint}" stroke="{GRID}" stroke-width="0.6"/>')
-        parts.append(f'<text x="{_fmt(lx + 14)}" y="{_fmt(ly)}">{escape(label)}</text>')
-        lx += 24 + 6.2 * len(label)
+        lx = 20.0 + (k % 2) * (WIDTH / 2)
+        ly = HEIGHT - 12 - 18 * ((len(bands) - 1) // 2 - k // 2)
+        parts.append(f'<rect x="{_fmt(lx)}" y="{_fmt(ly - 10)}" width="12" height="12" fill="{tint}" stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(f'<text x="{_fmt(lx + 17)}" y="{_fmt(ly)}">{escape(label)}</text>')
     parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)

@@ -49,3 +49,18 @@ def test_the_first_mention_on_a_page_is_a_footnote_with_its_definition(wizard, c
     page = client.get("/glossary").get_data(as_text=True)
     assert 'id="term-urbact"' in page and str(escape(urbact.definition)) in page
     assert 'lang="el"' in page  # the Greek quote of the CREADIS3 sheet is marked as Greek
+
+
+def test_radar_labels_are_readable_and_a_case_line_joins_only_neighbouring_documented_axes(content):
+    from readiness import chart, overlay
+    from readiness.library import DimensionPair
+
+    dims = content.dimensions
+    with_profile = next(c for c in content.cases if any(c.profile.get(d.id) is None for d in dims))
+    rows = [DimensionPair(d, 50.0, with_profile.profile.get(d.id)) for d in dims]
+    svg = overlay.overlay_svg(rows, content.levels, with_profile.name)
+    assert f'class="labels" font-size="{chart.LABEL_SIZE:g}"' in svg and chart.LABEL_SIZE >= 14
+    documented = [i for i, r in enumerate(rows) if r.case is not None]
+    joined = {(i, (i + 1) % len(rows)) for i in documented if (i + 1) % len(rows) in documented}
+    case_part = svg[svg.index('class="case-overlay"'):]
+    assert case_part.count("<line ") == len(joined)  # never across an undocumented dimension

@@ -111,3 +111,14 @@ def test_numbers_are_rounded_half_up_and_a_change_is_the_difference_of_the_numbe
     assert signed(point_change(34.3, 38.9)) == "+5"  # not "+4" (4.6 truncated)
     assert signed(point_change(34.4, 38.6)) == "+5"  # 34 -> 39 on the page: the change says the same
     assert signed(point_change(40.2, 39.9)) == "±0" and signed(point_change(50, 41.4)) == "\u22129"
+
+
+def test_one_time_estimate_on_the_home_page_and_in_the_readme(client, content):
+    from pathlib import Path
+
+    from webapp.wizard.steps import minutes_to_answer
+
+    minutes = minutes_to_answer(content)
+    assert f"About {minutes} minutes" in client.get("/").get_data(as_text=True)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"about\s+{minutes} minutes", readme)

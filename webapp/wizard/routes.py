@@ -24,7 +24,7 @@ from webapp.extensions import db
 from webapp.wizard.forms import form_data, read_and_check, start_form_class, step_form_class
 from webapp.i18n.locale import current_language, language_posted_with_form, localized_content
 from webapp.models import Assessment
-from webapp.wizard.steps import (PROFILE_STEP, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
+from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
                     shown_questions, step_by_id)
 
 bp = Blueprint("assess", __name__)
@@ -77,7 +77,7 @@ def resume_url(token: str) -> str:
 
 @bp.get("/")
 def index() -> str:
-    minutes = 25 + len(content().questions) // 4
+    minutes = minutes_to_answer(content())
     return render_template("index.html", dimensions=content().dimensions, minutes=minutes, cases=content().cases)
 
 

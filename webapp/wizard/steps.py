@@ -114,3 +114,10 @@ def follow_up_condition(q: Question, step: Step, saved: Mapping[str, AnswerValue
              if leaf.answer and leaf.answer not in on_page}
     return json.dumps({"if": q.show_if.model_dump(by_alias=True, exclude_none=True), "known": known},
                       ensure_ascii=False, separators=(",", ":"))
+
+
+def minutes_to_answer(content: Content) -> int:
+    """The time estimate the home page and the README give: about 15 s per question on top of
+    25 minutes of looking things up, to the nearest 5 minutes (tests/test_wizard_forms.py keeps
+    the README in step)."""
+    return 5 * round((25 + len(content.questions) / 4) / 5)
