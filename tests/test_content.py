@@ -321,3 +321,19 @@ def test_lint_passes_on_real_content() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_help_text_offers_dont_know_only_where_the_question_has_it(content: Content):
+    offering = [q.id for q in content.questions.values() if "Don't know" in q.help and not q.dont_know]
+    assert offering == [], "help texts tell the officer to choose Don't know, which these questions do not offer"
+
+
+def test_italian_help_texts_address_the_officer_in_one_register(content: Content):
+    # The officer is addressed with "Lei" (Indichi, scelga, Inserisca), as in the interface;
+    # recommendations stay impersonal infinitives (Scegliere...), since the report goes to the mayor.
+    import re
+
+    italian = content.for_language("it")
+    infinitive = re.compile(r"(^|[.:;] )(Selezionare|Indicare|Inserire|Scegliere|Spuntare|Contare) ")
+    wrong = [q.id for q in italian.questions.values() if infinitive.search(q.help) or infinitive.search(q.text)]
+    assert wrong == []
