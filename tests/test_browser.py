@@ -7,6 +7,7 @@ CI sets REQUIRE_BROWSER=1, which turns a missing browser into a failure.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from browser_support import answer_every_question_on_the_page
@@ -31,6 +32,15 @@ def test_whole_wizard_in_a_real_browser(browser, live_server: str, tmp_path: Pat
     page.get_by_role("button", name="Create the assessment").click()
     resume_link = page.get_by_label("Resume link").input_value()
     assert "/r/" in resume_link
+    # the "keep this" card: a small text file with the link and what to do if it is lost
+    with page.expect_download() as card:
+        page.get_by_role("link", name="Download a “keep this” card").click()
+    card_path = tmp_path / "card.txt"
+    card.value.save_as(card_path)
+    card_text = card_path.read_text(encoding="utf-8")
+    assert resume_link in card_text and "Ploiești" in card_text and "If it is lost" in card_text
+    mailto = page.get_by_role("link", name="E-mail it to yourself").get_attribute("href")
+    assert mailto.startswith("mailto:?subject=") and resume_link in unquote(mailto)
     page.get_by_role("link", name="Continue the assessment").click()
 
     steps_seen = 0
