@@ -15,13 +15,10 @@ _CHECKOUT = PACKAGE_DIR.parent
 _INSTALLED = PACKAGE_DIR / "data"
 
 
-def _data_root() -> Path:
-    if (_CHECKOUT / "questions" / "_bank.yaml").is_file():
-        return _CHECKOUT
-    return _INSTALLED
-
+# The repository when running from a checkout; None for an installed package.
+CHECKOUT: Path | None = _CHECKOUT if (_CHECKOUT / "questions" / "_bank.yaml").is_file() else None
 
 # The folder holding questions/, rules/, cases/, translations/ and templates/.
-DATA_ROOT = _data_root()
+DATA_ROOT = CHECKOUT or _INSTALLED
 TEMPLATES_DIR = DATA_ROOT / "templates"
 TRANSLATIONS_DIR = DATA_ROOT / "translations"

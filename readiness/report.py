@@ -7,14 +7,14 @@ imports it at start-up.
 Rendering runs in a warm worker process (``_RendererPool``): the worker is
 started on the first render (or by ``warm_up()``), keeps WeasyPrint imported
 and its font caches warm, and renders one report at a time. The caller waits
-at most ``timeout`` seconds (``RENDER_TIMEOUT`` by default, the
-``READINESS_RENDER_TIMEOUT`` environment variable); past that the worker is
+at most ``timeout`` seconds (``RenderSettings.timeout`` by default: what the
+web app passed to ``configure``, else ``READINESS_RENDER_TIMEOUT``); past that the worker is
 killed and ``RenderTimeout`` is raised, which the web app turns into an error
 page. The next render starts a fresh worker. Where the process has a single
 thread (CLI, tests, benchmarks) the worker is forked, so it inherits the
 already imported WeasyPrint; in a threaded server it is a fresh interpreter
 that imports WeasyPrint once and then stays warm. A worker left without work
-for ``RENDER_IDLE`` seconds exits, so that idle web processes do not each keep
+for ``RenderSettings.idle`` seconds exits, so that idle web processes do not each keep
 ~140 MB; the next render starts another.
 
 Safety: every ``HTML()`` gets ``SafeURLFetcher``, which serves only files from
@@ -53,23 +53,35 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import chart, report_view
-from .content import REPO_ROOT, Content
+from .content import Content
 from .i18n import ui_translations
+from .paths import TEMPLATES_DIR, TRANSLATIONS_DIR
 from .lint import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
 from .report_view import ReportMeta, report_context  # noqa: F401 - re-exported
 from .scoring import AssessmentResult, score_assessment
+from .settings import RenderSettings
 
-REPORT_DIR = REPO_ROOT / "templates" / "report"
+REPORT_DIR = TEMPLATES_DIR / "report"
 ASSET_BASE = REPORT_DIR.as_uri() + "/"
 
-# Seconds a render may take before the worker is killed (a normal report takes ~1 s).
-RENDER_TIMEOUT = float(os.environ.get("READINESS_RENDER_TIMEOUT", "60"))
-# Worker processes rendering at the same time (each holds ~100 MB when warm).
-RENDER_WORKERS = max(1, int(os.environ.get("READINESS_RENDER_WORKERS", "1")))
-# Seconds an idle worker waits for work before it exits (0: never); ~140 MB each.
-RENDER_IDLE = float(os.environ.get("READINESS_RENDER_IDLE", "600"))
+# Set by ``configure`` (the web app passes its settings in); else read from the
+# environment on the first render, never at import.
+_settings: RenderSettings | None = None
 # Options of WeasyPrint's write_pdf: a tagged PDF (PDF/UA-1) for screen readers.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
+def configure(settings: RenderSettings) -> None:
+    """Use these render settings from now on (workers already running keep theirs)."""
+    global _settings
+    _settings = settings
+
+
+def render_settings() -> RenderSettings:
+    global _settings
+    if _settings is None:
+        _settings = RenderSettings()
+    return _settings
 
 
 class FetchRefused(ValueError):
@@ -151,7 +163,7 @@ def template_version(report_dir: Path | None = None) -> str:
 
 
 def _catalog_hash(language: str) -> str:
-    po = REPO_ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    po = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
     return hashlib.sha256(po.read_bytes()).hexdigest()[:16] if po.exists() else ""
 
 
@@ -201,12 +213,13 @@ def render_html_to_pdf(html: str | tuple[str, ...], fetcher: SafeURLFetcher | No
 def _worker_main(conn: Any, out: Any = None) -> None:
     """The worker loop: one request at a time, until the pipe closes."""
     out = out or conn
+    idle = render_settings().idle  # a forked worker inherits its parent's settings
     # What the worker inherited or imported lives as long as it does: keep it out
     # of the garbage collector's scans, which WeasyPrint's many objects make costly.
     gc.freeze()
     while True:
         try:
-            if RENDER_IDLE > 0 and not conn.poll(RENDER_IDLE):
+            if idle > 0 and not conn.poll(idle):
                 return  # idle too long: give the memory back; the pool starts a new one when needed
             request = conn.recv()
         except (EOFError, OSError):
@@ -298,10 +311,11 @@ class _Worker:
 
 
 class _RendererPool:
-    """Up to ``size`` warm workers; a worker that times out or dies is replaced."""
+    """Up to ``size`` warm workers (default: the settings' ``workers``); a worker that
+    times out or dies is replaced."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int | None = None):
+        self._size = size
         self.idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self.live = 0
         self.lock = threading.Lock()
@@ -314,9 +328,9 @@ class _RendererPool:
                 break
             if worker.alive():
                 return worker
-            self._discard(worker)  # it exited after RENDER_IDLE seconds without work
+            self._discard(worker)  # it exited after the idle time without work
         with self.lock:
-            if self.live < self.size:
+            if self.live < (self._size or render_settings().workers):
                 self.live += 1
                 try:
                     return _Worker()
@@ -361,7 +375,7 @@ class _RendererPool:
         return payload
 
     def warm_up(self) -> None:
-        worker = self._acquire(time.monotonic() + RENDER_TIMEOUT)
+        worker = self._acquire(time.monotonic() + render_settings().timeout)
         self.idle.put(worker)
 
     def close(self) -> None:
@@ -373,7 +387,7 @@ class _RendererPool:
             self._discard(worker)
 
 
-_pool = _RendererPool(RENDER_WORKERS)
+_pool = _RendererPool()
 
 
 def warm_up() -> None:
@@ -402,7 +416,8 @@ def render_pdf(
     """
     html = report_documents(content, result, meta)
     fetcher = fetcher if fetcher is not None else SafeURLFetcher()
-    return _pool.render(html[0] if len(html) == 1 else html, fetcher, RENDER_TIMEOUT if timeout is None else timeout)
+    return _pool.render(html[0] if len(html) == 1 else html, fetcher,
+                       render_settings().timeout if timeout is None else timeout)
 
 
 def report_documents(content: Content, result: AssessmentResult, meta: ReportMeta) -> tuple[str, ...]:

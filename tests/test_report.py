@@ -28,6 +28,7 @@ from readiness.content import Content, load_content
 from readiness.models import DONT_KNOW, QuestionType
 from readiness.report import RenderTimeout, ReportMeta, SafeURLFetcher
 from readiness.scoring import AssessmentResult, score_assessment
+from readiness.settings import RenderSettings
 
 TOWN = "Hódmezővásárhely"
 COUNTRY = "Magyarország"
@@ -358,7 +359,7 @@ def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
 
 @pytest.mark.slow
 def test_idle_worker_exits_and_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report, "RENDER_IDLE", 0.3)  # the forked worker inherits it
+    monkeypatch.setattr(report, "_settings", RenderSettings(idle=0.3))  # the forked worker inherits it
     pool = report._RendererPool(1)
     try:
         assert pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30).startswith(b"%PDF")
@@ -527,7 +528,7 @@ def test_every_report_string_is_translated(lang: str) -> None:
     """Every msgid of the report template and module has a translation with the same placeholders."""
     from babel.messages.pofile import read_po
 
-    path = report.REPO_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    path = report.TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     placeholders = re.compile(r"%\(\w+\)s|%%")
@@ -552,7 +553,7 @@ def test_cache_key_changes_with_the_languages_catalog(rcontent: Content, rendere
     po = tmp_path / "translations" / "pt" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Action plan"\nmsgstr "Plano de acção"\n', encoding="utf-8")
-    monkeypatch.setattr(report, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(report, "TRANSLATIONS_DIR", tmp_path / "translations")
     meta_pt = ReportMeta(TOWN, COUNTRY, "id", CREATED, ROLE, "pt")
     before = report.report_cache_key(rcontent, rendered["result"], meta_pt)
     po.write_text('msgid "Action plan"\nmsgstr "Plano de ação"\n', encoding="utf-8")

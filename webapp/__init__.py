@@ -12,12 +12,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from readiness.content import REPO_ROOT, load_content
+from readiness.content import load_content
+from readiness.paths import TEMPLATES_DIR
 from readiness.report import RenderTimeout
 
 from webapp import limits
 from webapp.cases import routes as cases
-from webapp.config import Config, check_config
+from readiness import report
+from webapp.config import Settings, check_config
 from webapp.db import upgrade_database
 from webapp.export import routes as export_views
 from webapp.extensions import csrf, db
@@ -45,10 +47,12 @@ CACHEABLE_ENDPOINTS = {"static", "assess.index", "assess.favicon", "cases.index"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(REPO_ROOT / "instance"))
-    app.config.from_mapping(Config.as_dict())
+    settings = Settings()
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_path=str(settings.INSTANCE_DIR))
+    app.config.from_mapping(settings.flask_config())
     if test_config:
         app.config.from_mapping(test_config)
+    report.configure(app.config["READINESS_RENDER"])
     # In production (READINESS_ENV=production) an unsafe setup stops the start with what to fix.
     check_config(app.config)
     if app.config.get("TRUSTED_PROXIES"):

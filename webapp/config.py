@@ -7,13 +7,17 @@ and the tests keep their conveniences (a generated secret key, plain HTTP).
 
 from __future__ import annotations
 
-import os
 import secrets
+import sys
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, ClassVar, Mapping
 from urllib.parse import urlsplit
 
-INSTANCE_DIR = Path(os.environ.get("READINESS_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from readiness.paths import CHECKOUT
+from readiness.settings import RenderSettings
 
 # Shortest SECRET_KEY accepted in production (characters; `secrets.token_urlsafe(48)` gives 64).
 MIN_SECRET_KEY = 32
@@ -23,90 +27,131 @@ class UnsafeConfig(RuntimeError):
     """The configuration is not safe to serve the public with; the message says what to set."""
 
 
-def _dev_secret_key() -> str:
-    """A random key kept in instance/ so that `make run` works out of the box and
-    sessions survive a restart. Production sets SECRET_KEY explicitly."""
-    path = INSTANCE_DIR / "secret_key"
-    if not path.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def default_instance_dir() -> Path:
+    """instance/ of the checkout; for an installed package, Flask's place for it
+    (``<prefix>/var/webapp-instance``), never inside site-packages."""
+    if CHECKOUT is not None:
+        return CHECKOUT / "instance"
+    return Path(sys.prefix) / "var" / "webapp-instance"
 
 
-def _flag(name: str, default: str = "0") -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+Limit = Annotated[str, Field(min_length=1)]
 
 
-def _hosts(value: str) -> list[str] | None:
-    hosts = [h.strip() for h in value.split(",") if h.strip()]
-    return hosts or None
+class Settings(BaseSettings):
+    """Every setting read from the environment, with its one default. Field names are the
+    Flask config keys; the environment variable is the same name unless an alias says otherwise."""
 
+    model_config = SettingsConfigDict(env_ignore_empty=True, populate_by_name=True, extra="ignore", frozen=True)
 
-class Config:
-    READINESS_ENV = os.environ.get("READINESS_ENV", "development")
-    DEBUG = _flag("FLASK_DEBUG")
-    SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'readiness.sqlite3'}")
+    READINESS_ENV: str = "development"
+    DEBUG: bool = Field(False, validation_alias=AliasChoices("FLASK_DEBUG", "DEBUG"))
+    SECRET_KEY: str | None = None
+    # Where the SQLite file, the development secret key and the queue's files live.
+    INSTANCE_DIR: Path = Field(default_factory=default_instance_dir,
+                               validation_alias=AliasChoices("READINESS_INSTANCE_DIR", "INSTANCE_DIR"))
+    # Default: the SQLite file in INSTANCE_DIR.
+    DATABASE_URL: str = ""
     # Links built for the officer to bookmark (resume links); without it, the request's host
     # is used, which production does not allow (a forged Host header would forge the link).
-    BASE_URL = os.environ.get("BASE_URL", "")
+    BASE_URL: str = ""
     # Host names this app answers to (comma-separated); others get 400. In production,
     # defaults to BASE_URL's host.
-    TRUSTED_HOSTS = _hosts(os.environ.get("TRUSTED_HOSTS", ""))
+    TRUSTED_HOSTS: Annotated[list[str] | None, NoDecode] = None
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
     # (0: none). Behind one nginx/Caddy that terminates HTTPS, set 1.
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    # Large enough for the longest legitimate step, small enough to refuse abuse (413).
-    MAX_CONTENT_LENGTH = 256 * 1024
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
-    WTF_CSRF_TIME_LIMIT = None  # a long questionnaire must not expire under the officer
-    # Flask-WTF's HTTPS check wants a same-origin Referer, which browsers never send here
-    # (Referrer-Policy: no-referrer keeps resume links private), so every form would fail
-    # behind HTTPS. The CSRF token and the SameSite=Lax session cookie do the protecting.
-    WTF_CSRF_SSL_STRICT = False
-    READINESS_CONTENT_DIR = os.environ.get("READINESS_CONTENT_DIR") or None
+    TRUSTED_PROXIES: int = Field(0, ge=0)
+    SESSION_COOKIE_SECURE: bool = False
+    # Another content folder (questions/, rules/, cases/, ...) than the one shipped with the code.
+    READINESS_CONTENT_DIR: str | None = None
     # Pre-render the PDF right after submission so that the download is instant.
-    PRERENDER_REPORT = os.environ.get("PRERENDER_REPORT", "1") == "1"
+    PRERENDER_REPORT: bool = True
     # PDF renders at the same time on this host, across all server processes; keep it
     # below the number of gunicorn workers so that wizard pages stay responsive while
     # reports render. A render beyond it gets a friendly 503 "busy, try again".
-    MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("READINESS_MAX_RENDERS", "1")))
-    RENDER_SLOT_DIR = os.environ.get("READINESS_RENDER_SLOT_DIR", str(INSTANCE_DIR / "render-slots"))
+    MAX_CONCURRENT_RENDERS: int = Field(1, validation_alias=AliasChoices("READINESS_MAX_RENDERS", "MAX_CONCURRENT_RENDERS"))
+    # Default: render-slots/ in INSTANCE_DIR.
+    RENDER_SLOT_DIR: str = Field("", validation_alias=AliasChoices("READINESS_RENDER_SLOT_DIR", "RENDER_SLOT_DIR"))
+    # The report renderer (READINESS_RENDER_TIMEOUT, _WORKERS, _IDLE), passed to readiness.report.
+    READINESS_RENDER: RenderSettings = Field(default_factory=RenderSettings)
     # Redis for several hosts: the report queue and the rate limits' counters (README: Scaling).
     # Without it: the embedded default (SQLite queue in instance/, limits in memory, one process).
-    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_URL: str = ""
     # Rate limits per client (Flask-Limiter notation; webapp/limits.py, README: Limits).
-    LIMIT_NEW_ASSESSMENTS = os.environ.get("LIMIT_NEW_ASSESSMENTS", "30 per 10 minutes; 200 per day")
-    LIMIT_NEW_WORKSPACES = os.environ.get("LIMIT_NEW_WORKSPACES", "30 per hour; 200 per day")
-    LIMIT_NEW_REASSESSMENTS = os.environ.get("LIMIT_NEW_REASSESSMENTS", "30 per hour; 200 per day")
-    LIMIT_NEW_INVITATIONS = os.environ.get("LIMIT_NEW_INVITATIONS", "30 per hour; 200 per day")
-    LIMIT_NEW_CONTRIBUTIONS = os.environ.get("LIMIT_NEW_CONTRIBUTIONS", "60 per hour; 300 per day")
-    LIMIT_BAD_LINKS = os.environ.get("LIMIT_BAD_LINKS", "20 per 10 minutes")
-    # Issue 15: agreed answers, paper answers typed in, the printable questionnaire (a PDF
-    # render), networks created and joined, peer-pool consent changes.
-    LIMIT_NEW_AGREEMENTS = os.environ.get("LIMIT_NEW_AGREEMENTS", "120 per hour; 500 per day")
-    LIMIT_PAPER_ANSWERS = os.environ.get("LIMIT_PAPER_ANSWERS", "60 per hour; 300 per day")
-    LIMIT_QUESTIONNAIRES = os.environ.get("LIMIT_QUESTIONNAIRES", "30 per hour; 100 per day")
-    LIMIT_NEW_NETWORKS = os.environ.get("LIMIT_NEW_NETWORKS", "20 per hour; 100 per day")
-    LIMIT_NETWORK_JOINS = os.environ.get("LIMIT_NETWORK_JOINS", "30 per hour; 200 per day")
-    LIMIT_NETWORK_PDFS = os.environ.get("LIMIT_NETWORK_PDFS", "30 per hour; 100 per day")
-    LIMIT_PEER_CONSENT = os.environ.get("LIMIT_PEER_CONSENT", "60 per hour; 300 per day")
-    LIMIT_REPORT_JOBS_PER_CLIENT = os.environ.get("LIMIT_REPORT_JOBS_PER_CLIENT", "60 per hour")
-    LIMIT_REPORT_JOBS_PER_ASSESSMENT = os.environ.get("LIMIT_REPORT_JOBS_PER_ASSESSMENT", "20 per hour")
+    LIMIT_NEW_ASSESSMENTS: Limit = "30 per 10 minutes; 200 per day"
+    LIMIT_NEW_WORKSPACES: Limit = "30 per hour; 200 per day"
+    LIMIT_NEW_REASSESSMENTS: Limit = "30 per hour; 200 per day"
+    LIMIT_NEW_INVITATIONS: Limit = "30 per hour; 200 per day"
+    LIMIT_NEW_CONTRIBUTIONS: Limit = "60 per hour; 300 per day"
+    LIMIT_BAD_LINKS: Limit = "20 per 10 minutes"
+    # Agreed answers, paper answers typed in, the printable questionnaire (a PDF render),
+    # networks created and joined, peer-pool consent changes.
+    LIMIT_NEW_AGREEMENTS: Limit = "120 per hour; 500 per day"
+    LIMIT_PAPER_ANSWERS: Limit = "60 per hour; 300 per day"
+    LIMIT_QUESTIONNAIRES: Limit = "30 per hour; 100 per day"
+    LIMIT_NEW_NETWORKS: Limit = "20 per hour; 100 per day"
+    LIMIT_NETWORK_JOINS: Limit = "30 per hour; 200 per day"
+    LIMIT_NETWORK_PDFS: Limit = "30 per hour; 100 per day"
+    LIMIT_PEER_CONSENT: Limit = "60 per hour; 300 per day"
+    LIMIT_REPORT_JOBS_PER_CLIENT: Limit = "60 per hour"
+    LIMIT_REPORT_JOBS_PER_ASSESSMENT: Limit = "20 per hour"
     # Caps on what one contributor link can add (the owner's group page must stay fast).
-    MAX_CONTRIBUTIONS_PER_INVITATION = int(os.environ.get("MAX_CONTRIBUTIONS_PER_INVITATION", "150"))
-    MAX_CONTRIBUTIONS_PER_ASSESSMENT = int(os.environ.get("MAX_CONTRIBUTIONS_PER_ASSESSMENT", "500"))
-    RATELIMIT_HEADERS_ENABLED = True
+    MAX_CONTRIBUTIONS_PER_INVITATION: int = Field(150, ge=1)
+    MAX_CONTRIBUTIONS_PER_ASSESSMENT: int = Field(500, ge=1)
 
+    # Not settings but the app's fixed choices, in the Flask config beside them.
+    FIXED: ClassVar[dict[str, Any]] = {
+        # Large enough for the longest legitimate step, small enough to refuse abuse (413).
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire must not expire under the officer
+        # Flask-WTF's HTTPS check wants a same-origin Referer, which browsers never send here
+        # (Referrer-Policy: no-referrer keeps resume links private), so every form would fail
+        # behind HTTPS. The CSRF token and the SameSite=Lax session cookie do the protecting.
+        "WTF_CSRF_SSL_STRICT": False,
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+
+    @field_validator("TRUSTED_HOSTS", mode="before")
     @classmethod
-    def as_dict(cls) -> dict:
-        data = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+    def _hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()] or None
+        return value or None
+
+    @field_validator("MAX_CONCURRENT_RENDERS")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        return max(1, value)
+
+    @model_validator(mode="after")
+    def _derived(self) -> "Settings":
+        # frozen: the derived defaults are filled in once, here
+        if not self.DATABASE_URL:
+            object.__setattr__(self, "DATABASE_URL", f"sqlite:///{self.INSTANCE_DIR / 'readiness.sqlite3'}")
+        if not self.RENDER_SLOT_DIR:
+            object.__setattr__(self, "RENDER_SLOT_DIR", str(self.INSTANCE_DIR / "render-slots"))
+        return self
+
+    def flask_config(self) -> dict[str, Any]:
+        """The settings as Flask config keys (plus the fixed choices); in development a
+        generated secret key kept in INSTANCE_DIR."""
+        data = {**self.FIXED, **{name: getattr(self, name) for name in type(self).model_fields}}
         if not data["SECRET_KEY"] and data["READINESS_ENV"] != "production":
-            data["SECRET_KEY"] = _dev_secret_key()
+            data["SECRET_KEY"] = _dev_secret_key(self.INSTANCE_DIR)
         return data
+
+
+def _dev_secret_key(instance_dir: Path) -> str:
+    """A random key kept in instance/ so that `make run` works out of the box and
+    sessions survive a restart. Production sets SECRET_KEY explicitly."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def is_production(config: Mapping[str, Any]) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from readiness.content import Content, load_content
 from readiness.group import ROLES, group_result
 from readiness.scoring import score_assessment
 
+from webapp.config import Settings
 from webapp.models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
 from webapp.wizard.store import Sessions, hash_token, new_token
 
@@ -286,9 +286,7 @@ def import_document(sessions: Sessions, data: Any) -> dict[str, int]:
 
 def default_database_url() -> str:
     """As the app: DATABASE_URL from the environment, else the SQLite file in instance/."""
-    from webapp.config import INSTANCE_DIR
-
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'readiness.sqlite3'}"
+    return Settings().DATABASE_URL
 
 
 def open_database(url: str) -> tuple[Any, sessionmaker[Session]]:
@@ -353,7 +351,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             engine.dispose()
         return 0
-    content = load_content(args.content or os.environ.get("READINESS_CONTENT_DIR") or None)
+    content = load_content(args.content or Settings().READINESS_CONTENT_DIR)
     engine, sessions = open_database(url)
     try:
         doc = export_document(sessions, content)

@@ -13,7 +13,7 @@ from flask_babel import Babel
 from werkzeug.exceptions import NotFound
 
 from readiness import numbers
-from readiness.content import REPO_ROOT
+from readiness.paths import TRANSLATIONS_DIR
 
 from webapp.wizard import store
 from webapp.i18n.countries import country_label
@@ -29,7 +29,7 @@ babel = Babel()
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language,
-                   default_translation_directories=str(REPO_ROOT / "translations"))
+                   default_translation_directories=str(TRANSLATIONS_DIR))
     app.register_blueprint(bp)
 
     # Whole points, rounded half up; a change is the difference of the two numbers shown.
