@@ -173,15 +173,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     content = base.for_language(args.language)
     data = read_answers_file(args.answers, content)
     result = score_assessment(content, data["answers"], data["town"], data["country"])
+    if args.bilingual and args.edition != "summary":
+        raise UserError("--bilingual gives the summary in two languages; the full report stays in one language")
     meta = dataclasses.replace(ReportMeta.for_cli(data["town"], data["country"]),
-                               language=args.language, bilingual=args.bilingual)
+                               language=args.language, bilingual=args.bilingual, edition=args.edition)
     if not args.output and not args.html:
         raise UserError("give -o OUT.pdf and/or --html OUT.html")
     if args.html:
         Path(args.html).write_text(build_report_html(content, result, meta, inline_assets=True), encoding="utf-8")
-    if args.output:
+    if args.output and args.format == "docx":
+        from .report_docx import build_docx
+
+        if args.edition != "summary" or args.bilingual:
+            raise UserError("the DOCX is the summary in one language: drop --edition full and --bilingual")
+        Path(args.output).write_bytes(build_docx(content, result, meta))
+    elif args.output:
         Path(args.output).write_bytes(render_pdf(content, result, meta))
-    _print_json({k: v for k, v in (("pdf", args.output), ("html", args.html)) if v})
+    _print_json({k: v for k, v in ((args.format, args.output), ("html", args.html), ("edition", args.edition)) if v})
     return 0
 
 
@@ -321,12 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="with mark: every entry of the file")
     p.add_argument("ids", nargs="*", help="with mark: entries such as questions.strategy_plan")
     p.set_defaults(func=cmd_translations)
-    p = sub.add_parser("report", help="write the PDF report (and/or its HTML) for an answers file")
+    p = sub.add_parser("report", help="write the report (PDF or DOCX, and/or its HTML) for an answers file")
     p.add_argument("answers")
-    p.add_argument("-o", "--output", help="PDF file to write")
+    p.add_argument("-o", "--output", help="PDF (or, with --format docx, DOCX) file to write")
     p.add_argument("--html", help="also write the exact HTML given to WeasyPrint, assets inlined")
     p.add_argument("--language", default="en", help="report language: en (default), pt, it")
-    p.add_argument("--bilingual", action="store_true", help="the report in --language followed by English")
+    p.add_argument("--bilingual", action="store_true", help="the summary in --language followed by English")
+    p.add_argument("--edition", choices=["summary", "full"], default="summary",
+                   help="summary (at most six pages, the default) or full (every dimension, finding and answer)")
+    p.add_argument("--format", choices=["pdf", "docx"], default="pdf", help="pdf (default) or docx (the summary, editable)")
     p.set_defaults(func=cmd_report)
     return parser
 

@@ -62,6 +62,8 @@ from .scoring import AssessmentResult, score_assessment
 from .settings import RenderSettings
 
 REPORT_DIR = TEMPLATES_DIR / "report"
+# The summary (at most six pages, the default) and the full report.
+EDITION_TEMPLATES = {"summary": "summary.html", "full": "report.html"}
 ASSET_BASE = REPORT_DIR.as_uri() + "/"
 
 # Set by ``configure`` (the web app passes its settings in); else read from the
@@ -143,7 +145,8 @@ def build_report_html(content: Content, result: AssessmentResult, meta: ReportMe
     linked and loaded through the fetcher from the report folder."""
     css = Markup((REPORT_DIR / "report.css").read_text(encoding="utf-8")) if inline_assets else None
     ctx = report_context(content, result, meta)
-    return _environment(meta.language).get_template("report.html").render(**ctx, css=css)
+    template = EDITION_TEMPLATES[meta.edition]
+    return _environment(meta.language).get_template(template).render(**ctx, css=css)
 
 
 # --------------------------------------------------------------------------- caching
@@ -181,6 +184,7 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "country": meta.country,
         "contact_role": meta.contact_role,
         "language": meta.language,
+        "edition": meta.edition,
         "bilingual": meta.bilingual,
         "previous": meta.previous.result.answers if meta.previous else None,
         "group": meta.group,
@@ -421,9 +425,10 @@ def render_pdf(
 
 
 def report_documents(content: Content, result: AssessmentResult, meta: ReportMeta) -> tuple[str, ...]:
-    """The HTML documents of the report: one, or the local language then English."""
+    """The HTML documents of the report: one, or the local language then English
+    (bilingual is the summary only: the full report stays in one language)."""
     first = build_report_html(content, result, meta)
-    if not meta.bilingual or meta.language == "en":
+    if not meta.bilingual or meta.language == "en" or meta.edition != "summary":
         return (first,)
     english = content.for_language("en")
     result_en = score_assessment(english, result.answers, result.town, result.country)

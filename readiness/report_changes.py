@@ -43,8 +43,24 @@ def changes_view(
     gettext: Gettext, answer_text: AnswerText, date_words: str,
 ) -> dict[str, Any]:
     comparison = compare_results(content, previous.result, result)
+    moved = sorted(
+        (d for d in comparison.dimensions if d.delta is not None and round(d.after or 0) != round(d.before or 0)),
+        key=lambda d: -abs(round(d.after or 0) - round(d.before or 0)),  # stable: bank order on ties
+    )
     return {
         "date": date_words,
+        # a previous assessment frozen with other questions and rules: some differences are the content's
+        "content_changed": previous.result.version != result.version,
+        "content_before": previous.result.version,
+        "content_after": result.version,
+        "level_before": previous.result.level.label if previous.result.level else None,
+        "level_after": result.level.label if result.level else None,
+        # the summary's "what changed": the few dimensions that moved most
+        "biggest_moves": [
+            {"title": d.dimension.title if d.dimension else "", "before": _points(d.before), "after": _points(d.after),
+             "delta": _delta(d.before, d.after)}
+            for d in moved[:3]
+        ],
         "overall": {"before": _points(comparison.overall.before), "after": _points(comparison.overall.after),
                     "delta": _delta(comparison.overall.before, comparison.overall.after)},
         "dimensions": [

@@ -27,6 +27,7 @@ from .models import HORIZONS, CaseStudy, Question, QuestionType
 from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding
 
+EDITIONS = ("summary", "full")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 
 
@@ -44,7 +45,10 @@ class ReportMeta:
     created: dt.date
     contact_role: str = ""
     language: str = "en"
-    # Local language followed by English, for sharing with network partners.
+    # "summary" (at most six pages, the default) or "full" (every dimension, finding,
+    # data gap, case comparison, answer and source).
+    edition: str = "summary"
+    # Local language followed by English, for sharing with network partners (summary only).
     bilingual: bool = False
     # A re-assessment's report compares the town with its previous assessment.
     previous: PreviousAssessment | None = None
@@ -61,6 +65,8 @@ class ReportMeta:
         object.__setattr__(self, "assessment_id", _cap(self.assessment_id, 64))
         language = str(self.language or "en")
         object.__setattr__(self, "language", language if _LANGUAGE.match(language) else "en")
+        if self.edition not in EDITIONS:
+            raise ValueError(f"unknown report edition {self.edition!r} (one of {', '.join(EDITIONS)})")
 
     @classmethod
     def for_cli(cls, town: str, country: str) -> "ReportMeta":
@@ -102,6 +108,7 @@ NOT_ANSWERED = N_("Not answered")
 DONT_KNOW_WORDS = N_("Don't know")
 DOES_NOT_APPLY = N_("Does not apply")
 NOT_DOCUMENTED = N_("not documented")
+NOT_STATED = N_("Not stated in the document: %(fields)s.")
 NOT_ASSESSED = N_("Not assessed")
 NOT_ASSESSED_TEXT = N_("No question of this dimension was answered.")
 YES, NO = N_("yes"), N_("no")
@@ -118,6 +125,12 @@ REASON_PHRASES = (
 )
 _STRONG_PREFIX = "strong, as you are, in "
 STRONG_REASON = N_("strong, as you are, in %(dimensions)s")
+PRIORITY_METHOD = N_(
+    "The priorities are ranked in one way throughout: the more serious a risk, the earlier it comes; "
+    "among risks equally serious, the one that others build on comes first (a strategy before a budget line), "
+    "then the one whose dimension is furthest below its next level. The summary's first actions are the "
+    "actions of its main risks, and nothing else."
+)
 # The words of the page margins (see _running_words).
 FOOTER = N_("Creative cluster readiness · self-assessment")
 PAGE_OF = N_("page %(page)s of %(pages)s")
@@ -167,19 +180,63 @@ def _reason(text: str, gettext: Gettext) -> str:
     return gettext(text) if text in REASON_PHRASES else text
 
 
-_SOURCE_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+# Where the project has no bibliography (a test's stripped-down content), sources are
+# numbered in the order of the seed documents and named by their descriptions.
+_SEED_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
 
 
-def _source(s: Any) -> dict[str, Any]:
+def _reference(content: Content, document: str) -> tuple[int, str]:
+    """The number and short reference of a source document ("URBACT Creative Clusters,
+    project page"), from the bibliography; never the file name."""
+    entry = content.bibliography.get(document) if content.bibliography is not None else None
+    if entry is not None:
+        return entry.number, entry.short
+    return _SEED_NUMBERS.get(document, 0), SEED_DOCUMENTS.get(document, "")
+
+
+def source_references(content: Content) -> dict[str, str]:
+    """Every source document's numbered short reference, by file name (for pages that
+    cite sources): "[4] URBACT Creative Clusters, project page"."""
+    names = content.bibliography.by_name if content.bibliography is not None else SEED_DOCUMENTS
+    return {doc: "[%d] %s" % _reference(content, doc) for doc in names}
+
+
+def _source(s: Any, content: Content) -> dict[str, Any]:
+    number, short = _reference(content, s.document)
     return {
-        "title": SEED_DOCUMENTS.get(s.document, s.document),
+        "title": short,
+        "reference": f"[{number}] {short}",
         "quote": s.quote,
         # Quotes stay in the language of their document (English, or Greek).
         "quote_language": "el" if _GREEK.search(s.quote) else "en",
-        "document": s.document,
-        "number": _SOURCE_NUMBERS.get(s.document, 0),
+        "translation": None,
+        "number": number,
     }
+
+
+def bibliography_view(content: Content, gettext: Gettext = _english) -> list[dict[str, Any]]:
+    """The numbered sources page: each document as far as it states its own details."""
+    if content.bibliography is None:
+        return [{"number": _SEED_NUMBERS[doc], "short": title, "described_as": "", "details": [], "not_stated": ""}
+                for doc, title in SEED_DOCUMENTS.items()]
+    out = []
+    for d in sorted(content.bibliography.documents, key=lambda d: d.number):
+        fields = [
+            (gettext(N_("Title")), d.title),
+            (gettext(N_("Publisher or project")), " · ".join(x for x in (d.publisher, d.project) if x)),
+            (gettext(N_("Date")), d.date or d.event_date),
+            (gettext(N_("Address")), d.address),
+        ]
+        missing = [label.lower() for label, value in fields if not value]
+        out.append({
+            "number": d.number,
+            "short": d.short,
+            "described_as": d.described_as,
+            "details": [{"label": k, "value": v} for k, v in fields if v],
+            "not_stated": gettext(NOT_STATED) % {"fields": ", ".join(missing)} if missing else "",
+        })
+    return out
 
 
 def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = _english) -> dict[str, Any]:
@@ -201,7 +258,7 @@ def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = 
             for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
             if c is not None
         ],
-        "sources": [_source(s) for s in f.sources],
+        "sources": [_source(s, content) for s in f.sources],
     }
 
 
@@ -264,11 +321,12 @@ def _dimension_view(
     }
 
 
-def _statements(items: list[Any]) -> list[dict[str, Any]]:
+def _statements(items: list[Any], content: Content) -> list[dict[str, Any]]:
     out = []
     for s in items:
-        numbers = sorted({_SOURCE_NUMBERS.get(src.document, 0) for src in s.sources})
-        out.append({"text": s.text, "sources": [_source(src) for src in s.sources], "source_numbers": numbers})
+        sources = [_source(src, content) for src in s.sources]
+        numbers = sorted({src["number"] for src in sources})
+        out.append({"text": s.text, "sources": sources, "source_numbers": numbers})
     return out
 
 
@@ -310,12 +368,12 @@ def _case_view(
             }
             for name in TRAIT_TITLES
         ],
-        "what_they_did": _statements(case.what_they_did),
-        "resources": _statements(case.resources),
+        "what_they_did": _statements(case.what_they_did, content),
+        "resources": _statements(case.resources, content),
         "resources_note": case.resources_note,
-        "results": _statements(case.results),
-        "difficulties": _statements(case.difficulties),
-        "sources": [_source(s) for s in case.sources],
+        "results": _statements(case.results, content),
+        "difficulties": _statements(case.difficulties, content),
+        "sources": [_source(s, content) for s in case.sources],
     }
 
 
@@ -388,6 +446,18 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         for a in summary.actions
     ]
 
+    # The summary edition's priorities: the summary's findings, each with its actions.
+    summary_actions = {(a.finding, a.action) for a in summary.actions}
+    priorities = [
+        {**by_id[f.id], "recommendations": [r for r in by_id[f.id]["recommendations"]
+                                            if (f.id, r["action"]) in summary_actions]}
+        for f in summary.findings
+    ]
+    summary_plan = [
+        {"id": h, "title": _(HORIZON_TITLES[h]), "actions": [a for a in first_actions if a["horizon_id"] == h]}
+        for h in HORIZONS
+    ]
+
     traits = town_traits(answers)
     cases = [_case_view(sc, dims, traits, content, _) for sc in result.similar_cases if sc.similarity > 0]
 
@@ -432,12 +502,19 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "top_risks": [by_id[f.id] for f in summary.risks],
         "top_strengths": [by_id[f.id] for f in summary.strengths],
         "first_actions": first_actions,
+        "priorities": priorities,
+        "priorities_are_strengths": not summary.risks,
+        "summary_plan": [h for h in summary_plan if h["actions"]],
+        "edition": meta.edition,
         "nearest": nearest,
         "horizons": horizons,
         "data_gaps": [_data_gap_view(g, _) for g in result.data_gaps],
         "cases": cases,
         "appendix": appendix,
         "documents": SEED_DOCUMENTS,
+        "bibliography": bibliography_view(content, _),
+        "priority_ids": [f.id for f in summary.findings],
+        "priority_method": _(PRIORITY_METHOD),
         "chart_svg": Markup(svg),  # built from numbers and escaped titles in chart.py
         "answered": sum(d.answered for d in result.dimensions),
         "applicable": sum(d.applicable for d in result.dimensions),

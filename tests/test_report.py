@@ -90,7 +90,8 @@ def rcontent() -> Content:
 
 @pytest.fixture(scope="session")
 def meta() -> ReportMeta:
-    return ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-1", created=CREATED, contact_role=ROLE, language="en")
+    return ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-1", created=CREATED, contact_role=ROLE, language="en",
+                      edition="full")
 
 
 @pytest.fixture(scope="session")
@@ -141,7 +142,8 @@ def attacked(attack_content: Content, canary: tuple[Path, str]) -> dict[str, Any
     canary_path, _ = canary
     strings = attacks(canary_path)
     town, country, role = strings[0], strings[2], strings[1]
-    meta = ReportMeta(town=town, country=country, assessment_id="attack", created=CREATED, contact_role=role)
+    meta = ReportMeta(town=town, country=country, assessment_id="attack", created=CREATED, contact_role=role,
+                      edition="full")  # the full report prints every typed answer
     answers = realistic_answers(attack_content, text=" ".join(strings))
     pdf, fetcher, result = render(attack_content, answers, meta)
     return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "strings": strings, "meta": meta, "result": result}
@@ -178,8 +180,17 @@ def test_data_gaps_and_sources_are_listed(rendered: dict, rcontent: Content) -> 
         assert squash(gap.question.text) in text
         if gap.question.data_gap is not None:
             assert squash(gap.question.data_gap.find_out) in text
-    for title in report.SEED_DOCUMENTS.values():
-        assert squash(title) in text
+    # sources as numbered short references with what each document states, never a file name
+    assert rcontent.bibliography is not None
+    for doc in rcontent.bibliography.documents:
+        assert squash(doc.short) in text
+        assert doc.document not in rendered["text"]
+        if doc.title:
+            assert squash(doc.title) in text
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", rendered["text"])
+    for f in rendered["result"].findings:
+        for s in f.sources:
+            assert squash(f"Source {rcontent.bibliography.reference(s.document)}") in text
     assert squash(rcontent.version) in text
 
 
@@ -443,7 +454,8 @@ PT_HEADINGS = ("Resumo executivo", "Perfil de preparação", "As onze dimensões
 def rendered_pt(rcontent: Content, rendered: dict) -> dict[str, Any]:
     """The same answers as ``rendered``, in Portuguese: content wording and the report's own words."""
     pt = rcontent.for_language("pt")
-    meta = ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-pt", created=CREATED, contact_role=ROLE, language="pt")
+    meta = ReportMeta(town=TOWN, country=COUNTRY, assessment_id="test-pt", created=CREATED, contact_role=ROLE, language="pt",
+                      edition="full")
     pdf, fetcher, result = render(pt, rendered["answers"], meta)
     return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "result": result, "content": pt, "meta": meta}
 
@@ -482,8 +494,8 @@ def test_quotes_stay_verbatim_and_marked_in_a_translated_report(rendered_pt: dic
             assert squash(s.quote) in text, s.quote  # never translated
     # The same quotes as in the English report, each marked as in its original language.
     assert [s.quote for f in findings for s in f.sources] == [s.quote for f in rendered["result"].findings for s in f.sources]
-    assert squash("Citação do documento de origem (em inglês)") in text
-    assert "Quoted from the source" not in rendered_pt["text"]
+    assert squash("citada no original em inglês") in text
+    assert "quoted in the original" not in rendered_pt["text"]
     html = report.build_report_html(rendered_pt["content"], rendered_pt["result"], rendered_pt["meta"])
     assert '<blockquote lang="en">' in html
 
@@ -510,12 +522,13 @@ def _report_msgids() -> set[str]:
 
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     ids: set[str] = set()
-    from readiness import report_view
+    from readiness import report_docx, report_view
 
-    # The view model holds the report's own words (N_); the template the rest.
-    templates = [report.REPORT_DIR / "report.html", *sorted(report.REPORT_DIR.glob("_*.html"))]  # and its partials
+    # The view model holds the report's own words (N_); the templates of both editions the rest.
+    templates = [report.REPORT_DIR / "report.html", report.REPORT_DIR / "summary.html",
+                 *sorted(report.REPORT_DIR.glob("_*.html"))]  # and their partials
     for method, path in [*(("jinja2", t) for t in templates), ("python", Path(report_view.__file__)),
-                         ("python", Path(report.__file__))]:
+                         ("python", Path(report.__file__)), ("python", Path(report_docx.__file__))]:
         for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
             ids.update(message if isinstance(message, tuple) else (message,))
     # Not blind: the view model's words are among them.

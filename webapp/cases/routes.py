@@ -10,7 +10,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from readiness import library, overlay
-from readiness.lint import SEED_DOCUMENTS
+from readiness.report_view import source_references
 from readiness.scoring import level_for
 
 from webapp.report import service as report_service
@@ -52,7 +52,7 @@ def index() -> str:
 def case(case_id: str) -> str:
     found = content().case_by_id.get(case_id) or abort(404)
     return render_template("cases/case.html", case=found, profile=library.case_profile(content(), found),
-                           documents=SEED_DOCUMENTS, types=_types(), level_of=_level_of,
+                           documents=source_references(content()), types=_types(), level_of=_level_of,
                            population=content().questions["population_band"])
 
 
@@ -65,7 +65,7 @@ def compare(public_id: str, case_id: str) -> Any:
     side = library.side_by_side(content(), report_service.result_for(assessment), found)
     # built from numbers and escaped content text
     chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name))
-    return render_template("cases/compare.html", assessment=assessment, side=side, documents=SEED_DOCUMENTS,
+    return render_template("cases/compare.html", assessment=assessment, side=side, documents=source_references(content()),
                            chart=Markup(chart) if chart else None, level_of=_level_of)
 
 

@@ -51,7 +51,8 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
     return PreviousAssessment(_day(last.submitted_at or last.updated_at), result_for(last, worded_for=assessment))
 
 
-def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True) -> ReportMeta:
+def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True,
+             edition: str = "summary") -> ReportMeta:
     from webapp.group import service as group_service  # the group's voices; the anonymous peers
     from webapp.peers import service as peers_service  # the group's voices; the anonymous peers
 
@@ -63,15 +64,23 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
         contact_role=assessment.contact_role,
         language=assessment.language,
         bilingual=bilingual and assessment.language != "en",
+        edition=edition,
         previous=previous_for(assessment) if with_previous else None,
         group=group_service.section_for(content(assessment), assessment),
         peers=peers_service.section_for(content(assessment), assessment, result_for(assessment)),
     )
 
 
-def report_pdf(assessment: Assessment, bilingual: bool = False) -> bytes:
+def report_docx(assessment: Assessment) -> bytes:
+    """The summary as an editable DOCX (built in a few milliseconds: not cached)."""
+    from readiness.report_docx import build_docx
+
+    return build_docx(content(assessment), result_for(assessment), meta_for(assessment))
+
+
+def report_pdf(assessment: Assessment, bilingual: bool = False, edition: str = "summary") -> bytes:
     """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
-    result, meta = result_for(assessment), meta_for(assessment, bilingual)
+    result, meta = result_for(assessment), meta_for(assessment, bilingual, edition=edition)
     key = report_cache_key(content(assessment), result, meta)
     pdf = store.cached_report(db.sessions, assessment.id, key)
     if pdf is None:

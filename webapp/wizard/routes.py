@@ -282,11 +282,27 @@ def report(public_id: str) -> Response:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         abort(404)
-    bilingual = request.args.get("bilingual") == "1" and assessment.language != "en"
-    pdf = report_service.report_pdf(assessment, bilingual=bilingual)
-    filename = safe_filename(assessment.town, f"{assessment.language}-en" if bilingual else "", "pdf")
+    edition = "full" if request.args.get("edition") == "full" else "summary"
+    # bilingual is the summary in two languages; the full report stays in one
+    bilingual = request.args.get("bilingual") == "1" and assessment.language != "en" and edition == "summary"
+    pdf = report_service.report_pdf(assessment, bilingual=bilingual, edition=edition)
+    suffix = "-".join(x for x in ("full" if edition == "full" else "", f"{assessment.language}-en" if bilingual else "") if x)
+    filename = safe_filename(assessment.town, suffix, "pdf")
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/a/<public_id>/summary.docx")
+def report_docx(public_id: str) -> Response:
+    assessment = owned(public_id)
+    if assessment.status != "submitted":
+        abort(404)
+    docx = report_service.report_docx(assessment)
+    return Response(docx, mimetype=DOCX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(assessment.town, "", "docx")}"'})
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def answer_label(question_id: str, value: AnswerValue) -> str:

@@ -1,0 +1,149 @@
+"""The two editions, the DOCX and ``readiness score --json`` agree on the summary,
+for a weak, a mixed and a strong town, in English and Portuguese; the summary
+keeps to six pages, the bilingual summary to twice that, the full report to ~30.
+
+Renders are the slow part (~3-8 s each on 2 cores): each PDF is rendered once per
+module and shared by the tests that read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from readiness import cli, report
+from readiness.content import Content
+from readiness.report_docx import build_docx
+from readiness.report_view import ReportMeta
+from readiness.scoring import score_assessment
+
+from towns import TOWNS
+
+CREATED = dt.date(2026, 3, 14)
+CASES = [(town, lang) for town in ("weak", "mixed", "strong") for lang in ("en", "pt")]
+SUMMARY_PAGES = 6
+FULL_PAGES = 30
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.fixture(scope="module")
+def towns(content: Content) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (town, language): content, answers, result, and the summary PDF, read as text."""
+    out = {}
+    for town, lang in CASES:
+        local = content.for_language(lang)
+        answers = TOWNS[town](local)
+        result = score_assessment(local, answers, f"Vila {town.title()}", "Portugal")
+        meta = ReportMeta(town=result.town, country=result.country, assessment_id=f"ed-{town}", created=CREATED,
+                          language=lang)
+        pdf = report.render_pdf(local, result, meta)
+        out[(town, lang)] = {"content": local, "answers": answers, "result": result, "meta": meta,
+                             "pages": pdf_pages(pdf), "pdf": pdf}
+    return out
+
+
+@pytest.mark.parametrize("town,lang", CASES)
+def test_summary_fits_six_pages_and_shows_the_summary(towns: dict, town: str, lang: str) -> None:
+    case = towns[(town, lang)]
+    pages, summary, local = case["pages"], case["result"].summary, case["content"]
+    assert len(pages) <= SUMMARY_PAGES, (town, lang, len(pages))
+    text = squash("".join(pages))
+    findings = {f.id: f for f in case["result"].findings}
+    for fid in [f.id for f in summary.risks] + [f.id for f in summary.strengths]:
+        assert squash(findings[fid].title) in text, fid
+    for a in summary.actions:
+        assert squash(a.action) in text, a.action
+    # only the summary's actions: no other recommendation of any finding is in the summary edition
+    listed = {a.action for a in summary.actions}
+    for f in case["result"].findings:
+        for r in f.recommendations:
+            if r.action not in listed:
+                assert squash(r.action) not in text, (f.id, r.action)
+    # the one-page summary is page 2; it names the main risks
+    if summary.risks:
+        assert squash(summary.risks[0].title) in squash(pages[1])
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", "".join(pages)), "a file name reached the report"
+
+
+@pytest.mark.parametrize("town,lang", CASES)
+def test_docx_and_score_json_agree_with_the_pdf(towns: dict, town: str, lang: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    case = towns[(town, lang)]
+    result, summary = case["result"], case["result"].summary
+    document = docx.Document(io.BytesIO(build_docx(case["content"], result, case["meta"])))
+    paragraphs = [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    everything = squash(" ".join(paragraphs + cells))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and len(document.tables) >= 2
+    for f in summary.risks + summary.strengths:
+        assert squash(f.title) in everything
+    for a in summary.actions:
+        assert squash(a.action) in everything and squash(a.lead) in everything
+    # the same summary as `readiness score --json` (scored in English; ids and order agree)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump({"town": result.town, "country": result.country, "answers": case["answers"]},
+                                   allow_unicode=True), encoding="utf-8")
+    assert cli.main(["score", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)["summary"]
+    assert out["risks"] == [f.id for f in summary.risks]
+    assert out["strengths"] == [f.id for f in summary.strengths]
+    assert [(a["finding"], a["horizon"]) for a in out["actions"]] == [(a.finding, a.horizon) for a in summary.actions]
+    if lang == "en":
+        assert out == summary.to_json()
+    # the PDF's first actions, in the same order as the JSON's
+    pdf_text = squash("".join(case["pages"]))
+    positions = [pdf_text.find(squash(a.action)) for a in summary.actions]
+    assert all(p >= 0 for p in positions)
+
+
+def test_bilingual_summary_is_two_summaries(towns: dict) -> None:
+    case = towns[("mixed", "pt")]
+    meta = ReportMeta(town=case["meta"].town, country="Portugal", assessment_id="bi", created=CREATED,
+                      language="pt", bilingual=True)
+    pages = pdf_pages(report.render_pdf(case["content"], case["result"], meta))
+    assert len(pages) <= 2 * len(case["pages"])
+    text = squash("".join(pages))
+    assert squash("Resumo executivo") in text and squash("Executive summary") in text
+    assert squash("The eleven dimensions") not in text  # the full report stays out
+
+
+def test_full_report_of_a_weak_town_stays_near_thirty_pages(towns: dict) -> None:
+    case = towns[("weak", "pt")]
+    meta = ReportMeta(town=case["meta"].town, country="Portugal", assessment_id="full", created=CREATED,
+                      language="pt", edition="full")
+    pages = pdf_pages(report.render_pdf(case["content"], case["result"], meta))
+    assert len(pages) <= FULL_PAGES, len(pages)
+    text = squash("".join(pages))
+    for f in case["result"].findings:
+        assert squash(f.title) in text
+
+
+def test_cli_writes_the_editions_and_the_docx(content: Content, tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump({"town": "Mizil", "country": "Romania", "answers": TOWNS["mixed"](content)}),
+                    encoding="utf-8")
+    assert cli.main(["report", str(path), "-o", str(tmp_path / "s.docx"), "--format", "docx"]) == 0
+    assert docx.Document(str(tmp_path / "s.docx")).paragraphs
+    assert cli.main(["report", str(path), "--html", str(tmp_path / "s.html")]) == 0
+    assert 'class="edition-summary"' in (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert cli.main(["report", str(path), "--html", str(tmp_path / "f.html"), "--edition", "full"]) == 0
+    assert "The eleven dimensions" in (tmp_path / "f.html").read_text(encoding="utf-8")
+    assert cli.main(["report", str(path), "--edition", "full", "--bilingual", "--language", "pt",
+                     "--html", str(tmp_path / "x.html")]) == 2
