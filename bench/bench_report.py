@@ -7,11 +7,13 @@ In one run, on a representative answer set (bench/answers_mizil.yaml):
   same PDF options, median of several runs; and the ratio (goal <= 1.10);
 - a fresh process: Python start, imports, content, scoring and one render;
 - the cached download: cache key + lookup, as the web app serves a stored PDF;
-- peak memory (this process and the render worker) and the page count.
+- peak memory (this process and the render worker) and the page count;
+for each edition (the summary, then the full report; BENCH_EDITIONS to choose).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import resource
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = Path(os.environ.get("BENCH_ANSWERS", ROOT / "bench" / "answers_mizil.yaml"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+EDITIONS = tuple(os.environ.get("BENCH_EDITIONS", "summary,full").split(","))
 
 FRESH = f"""
 import time; t0 = time.perf_counter()
@@ -71,6 +74,13 @@ def _vm_hwm_mb(pid: int) -> float | None:
 
 
 def main() -> int:
+    """Both editions, one after the other: the summary (the default) and the full report."""
+    for edition in EDITIONS:
+        measure(edition)
+    return 0
+
+
+def measure(edition: str) -> None:
     t0 = time.perf_counter()
     from weasyprint import HTML
 
@@ -83,7 +93,7 @@ def main() -> int:
     content = load_content()
     data = read_answers_file(str(ANSWERS), content)
     result = score_assessment(content, data["answers"], data["town"], data["country"])
-    meta = report.ReportMeta.for_cli(data["town"], data["country"])
+    meta = dataclasses.replace(report.ReportMeta.for_cli(data["town"], data["country"]), edition=edition)
 
     # Warm both sides once (worker start, fonts, caches), then measure, interleaved.
     t0 = time.perf_counter()
@@ -157,7 +167,7 @@ def main() -> int:
 
     ratio = project_s / clean_s
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are noisy when other work runs)")
-    print(f"report benchmark: {ANSWERS.name}, {pages} pages, {len(pdf) / 1024:.0f} KiB, PDF options {report.PDF_OPTIONS}")
+    print(f"report benchmark, {edition} edition: {ANSWERS.name}, {pages} pages, {len(pdf) / 1024:.0f} KiB, PDF options {report.PDF_OPTIONS}")
     print(f"  imports (WeasyPrint + readiness)     {import_s:6.3f} s")
     print(f"  first render (starts the worker)     {first_s:6.3f} s")
     print(f"  project render_pdf, warm (median {RUNS}) {project_s:6.3f} s   (HTML build {html_s * 1000:.0f} ms)")
@@ -170,7 +180,6 @@ def main() -> int:
     print(f"  peak memory: this process {self_peak:.0f} MB" + (f", render worker {worker_peak:.0f} MB" if worker_peak else ""))
     print(f"  per page (warm)                       {project_s / pages * 1000:6.0f} ms")
     report.shutdown()
-    return 0
 
 
 if __name__ == "__main__":

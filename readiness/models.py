@@ -318,6 +318,14 @@ class Rule(Strict):
     review: list[Review] = []
     line: int | None = None
 
+    @property
+    def generic(self) -> bool:
+        """A dimension's generic rule: it looks only at its own dimension's score (the
+        weak-dimension risks). It yields to the specific risks of that dimension, whose
+        remedies say the same more precisely (see ``scoring.evaluate_rules``)."""
+        w = self.when
+        return isinstance(w, Leaf) and w.dimension == self.dimension and w.answer is None and not w.overall
+
 
 # --------------------------------------------------------------------------- case studies
 

@@ -28,6 +28,8 @@ from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding
 
 EDITIONS = ("summary", "full")
+# The full report compares the town with its nearest documented cases (the case library has them all).
+REPORT_CASES = 2
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 
 
@@ -460,6 +462,7 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
 
     traits = town_traits(answers)
     cases = [_case_view(sc, dims, traits, content, _) for sc in result.similar_cases if sc.similarity > 0]
+    cases = cases[:REPORT_CASES]
 
     appendix = []
     groups = [(_("Town profile"), content.bank.profile)] + [(d.title, d.questions) for d in content.dimensions]

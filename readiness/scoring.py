@@ -167,8 +167,23 @@ def find_data_gaps(content: Content, answers: Mapping[str, AnswerValue]) -> list
 
 
 def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
-    """The findings whose rules apply, in content order (``rank_findings`` orders them)."""
-    return [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
+    """The findings whose rules apply, in content order (``rank_findings`` orders them).
+
+    Each piece of advice once: a dimension's generic risk (``Rule.generic``) is left
+    out when a specific risk of the same dimension, at least as severe, applies.
+    """
+    fired = [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
+    return [f for f in fired if not _yields(f, fired)]
+
+
+def _yields(f: Finding, fired: list[Finding]) -> bool:
+    if not f.rule.generic or f.kind != "risk":
+        return False
+    return any(
+        other.kind == "risk" and not other.rule.generic and other.dimension == f.dimension
+        and SEVERITY_ORDER[other.severity] <= SEVERITY_ORDER[f.severity]
+        for other in fired
+    )
 
 
 def score_assessment(

@@ -124,7 +124,7 @@ def test_keyboard_only_walk_reaches_the_pdf(browser, live_server: str):
     tab_to("e.type === 'submit' && e.closest('form').action.endsWith('/submit')")
     page.keyboard.press("Enter")
     page.wait_for_url("**/results")
-    tab_to("e.textContent.trim() === 'Download PDF report'")
+    tab_to("e.textContent.trim() === 'Download the summary (PDF, up to 6 pages)'")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".pdf")

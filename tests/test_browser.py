@@ -63,7 +63,7 @@ def test_whole_wizard_in_a_real_browser(browser, live_server: str, tmp_path: Pat
     assert "Ploiești" in page.locator("h1").inner_text()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF report").click()
+        page.get_by_role("link", name="Download the summary (PDF, up to 6 pages)").click()
     target = tmp_path / "report.pdf"
     download_info.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")

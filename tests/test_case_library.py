@@ -11,7 +11,6 @@ from conftest import Wizard, best_value
 from readiness import library
 from readiness.compare import STRONG
 from readiness.content import load_content
-from readiness.lint import SEED_DOCUMENTS
 from readiness.scoring import score_assessment
 from webapp.i18n.countries import COUNTRIES
 
@@ -101,7 +100,8 @@ def test_case_page_shows_only_what_the_documents_say_with_their_quotes(client, c
             assert e(statement.text) in html
             for source in statement.sources:
                 assert e(source.quote) in html
-                assert e(SEED_DOCUMENTS[source.document]) in html
+                assert e(CONTENT.bibliography.reference(source.document)) in html
+                assert source.document not in html  # a short reference, never a file name
     if case.resources_note:
         assert e(case.resources_note) in html
     silent = [d for d in CONTENT.dimensions if case.profile.get(d.id) is None]

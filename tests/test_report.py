@@ -419,7 +419,7 @@ def test_cache_key(rcontent: Content, rendered: dict, meta: ReportMeta, tmp_path
     assert re.fullmatch(r"[0-9a-f]{64}", key)
     assert report.report_cache_key(rcontent, result, meta) == key
     # The date and the assessment id are not part of the key.
-    other_day = ReportMeta(TOWN, COUNTRY, "another-id", CREATED + dt.timedelta(days=3), ROLE, "en")
+    other_day = ReportMeta(TOWN, COUNTRY, "another-id", CREATED + dt.timedelta(days=3), ROLE, "en", edition=meta.edition)
     assert report.report_cache_key(rcontent, result, other_day) == key
 
     # Any answer change gives another key.
@@ -430,7 +430,8 @@ def test_cache_key(rcontent: Content, rendered: dict, meta: ReportMeta, tmp_path
     changed = score_assessment(rcontent, answers, TOWN, COUNTRY)
     assert report.report_cache_key(rcontent, changed, meta) != key
 
-    for field, value in (("town", "Ploiești"), ("country", "România"), ("contact_role", "Mayor"), ("language", "ro")):
+    for field, value in (("town", "Ploiești"), ("country", "România"), ("contact_role", "Mayor"), ("language", "ro"),
+                         ("edition", "summary")):
         other = ReportMeta(**{**meta.__dict__, field: value})
         assert report.report_cache_key(rcontent, result, other) != key, field
 

@@ -213,7 +213,10 @@ def test_full_loop_to_results_and_pdf(wizard, content):
     for d in content.dimensions:
         assert d.title in html
     assert str(escape(content.rule_by_id["funding-single-source"].title)) in html
-    assert "000_c8bf369c45f381b7.txt" in html  # the RUCI quote behind the funding risk
+    # the RUCI quote behind the funding risk, cited by its short reference, never a file name
+    assert str(escape(content.bibliography.reference("000_c8bf369c45f381b7.txt"))) in html
+    assert "000_c8bf369c45f381b7.txt" not in html
+    assert 'edition=full' in html and "summary.docx" in html
 
     response = wizard.client.get(wizard.url("report.pdf"))
     assert response.status_code == 200
@@ -221,6 +224,9 @@ def test_full_loop_to_results_and_pdf(wizard, content):
     # the same file name as every other download: transliterated, not "h-dmez-v-s-rhely"
     assert response.headers["Content-Disposition"] == 'attachment; filename="cluster-readiness-hodmezovasarhely.pdf"'
     assert response.data.startswith(b"%PDF")
+    docx_response = wizard.client.get(wizard.url("summary.docx"))
+    assert docx_response.status_code == 200 and docx_response.data.startswith(b"PK")
+    assert ".docx" in docx_response.headers["Content-Disposition"]
     text = text_of(response.data)
     assert "Hódmezővásárhely" in text
     risk = next(r for r in content.rules if r.id == "funding-single-source")

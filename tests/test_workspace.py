@@ -86,11 +86,17 @@ def test_reassessment_is_prefilled_and_history_shows_deltas(app, wizard, content
         data = wizard.client.get(url).data
         return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
 
-    second_text = pdf_text(second.url("report.pdf"))
+    # the summary opens with what changed: the level and the risks resolved
+    summary_text = pdf_text(second.url("report.pdf"))
+    opening = summary_text.split("What changed since")[1].split("Main risks")[0]
+    assert "Level:" in opening and re.sub(r"\s+", " ", risk.title) in opening
+    assert "What changed since" not in pdf_text(wizard.url("report.pdf"))
+    # the full report has the whole chapter
+    second_text = pdf_text(second.url("report.pdf") + "?edition=full")
     assert "Changes since the previous assessment" in second_text
     assert re.sub(r"\s+", " ", risk.title) in second_text.split("Risks resolved")[1].split("New risks")[0]
     assert re.sub(r"\s+", " ", q.text)[:40] in second_text.split("Answers that changed")[1]
-    assert "Changes since the previous assessment" not in pdf_text(wizard.url("report.pdf"))
+    assert "Changes since the previous assessment" not in pdf_text(wizard.url("report.pdf") + "?edition=full")
 
 
 def test_workspace_link_is_hashed_and_rotating_it_revokes_the_old_one(app, wizard):
