@@ -93,6 +93,15 @@ def structural_problems(content: "Content") -> list[str]:
         for case_id in r.cases:
             if case_id not in content.case_by_id:
                 problems.append(f"{where} unknown case study {case_id!r}")
+        for other in r.yields_to:
+            if other not in content.rule_by_id or other == r.id:
+                problems.append(f"{where} yields_to names no other rule: {other!r}")
+        for rec in r.recommendations:
+            for other in rec.unless:
+                if other not in content.rule_by_id or other == r.id:
+                    problems.append(f"{where} a recommendation's unless names no other rule: {other!r}")
+        if r.recommendations and all(rec.unless for rec in r.recommendations):
+            problems.append(f"{where} every recommendation has 'unless': keep one that always applies")
     for cid, n in Counter(c.id for c in content.cases).items():
         if n > 1:
             problems.append(f"cases: [{cid}] duplicate case id")

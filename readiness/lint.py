@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .advice import repeated_advice
 from .checks import all_sources, question_where, structural_problems
 from .compare import TRAIT_QUESTIONS
 from .conditions import leaves
@@ -41,6 +42,12 @@ class LintReport:
 
 def lint(content: "Content", sources_dir: Path | None) -> LintReport:
     report = LintReport(errors=structural_problems(content))
+    for r in repeated_advice(content):
+        report.errors.append(
+            f"{content.files.get(f'rule:{r.second.id}', '?')}:{r.second.line or '?'}: [{r.second.id}] its advice "
+            f"repeats [{r.first.id}] ({r.score:.2f} of their words shared), and both can appear in one report: "
+            f"{r.other_action[:60]!r} / {r.action[:60]!r}; merge them or add yields_to"
+        )
 
     if sources_dir is None or not sources_dir.is_dir():
         report.notes.append(

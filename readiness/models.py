@@ -301,6 +301,9 @@ class Recommendation(Strict):
     lead: str = Field(min_length=3)
     horizon: Horizon
     indicator: str = Field(min_length=5)
+    # Rules that make this advice redundant or already done: when one of them applies,
+    # this recommendation is left out (each piece of advice once).
+    unless: list[Identifier] = []
 
 
 class Rule(Strict):
@@ -316,6 +319,9 @@ class Rule(Strict):
     cases: list[Identifier] = []
     sources: list[Source] = Field(min_length=1)
     review: list[Review] = []
+    # Rules whose advice this one repeats: when one of them applies, this one is left out
+    # (each piece of advice once; ``readiness lint`` finds the repeats).
+    yields_to: list[Identifier] = []
     line: int | None = None
 
     @property

@@ -27,6 +27,9 @@ class PreviousAssessment:
 
     date: dt.date
     result: "AssessmentResult"
+    # The previous answers scored with this assessment's content, when the two were scored
+    # on different questions and rules: the difference between the two is the content's.
+    rescored: "AssessmentResult | None" = None
 
 
 def _points(x: float | None) -> str:
@@ -50,7 +53,8 @@ def changes_view(
     return {
         "date": date_words,
         # a previous assessment frozen with other questions and rules: some differences are the content's
-        "content_changed": previous.result.version != result.version,
+        "content_changed": previous.rescored is not None,
+        "from_content": _from_content(previous, content) if previous.rescored is not None else None,
         "content_before": previous.result.version,
         "content_after": result.version,
         "level_before": previous.result.level.label if previous.result.level else None,
@@ -77,4 +81,22 @@ def changes_view(
         "risks_new": [f.title for f in comparison.risks_new],
         "strengths_gained": [f.title for f in comparison.strengths_gained],
         "strengths_lost": [f.title for f in comparison.strengths_lost],
+    }
+
+
+def _from_content(previous: PreviousAssessment, content: "Content") -> dict[str, Any]:
+    """What the content's change alone did to the previous answers: the score moves and
+    the findings that come or go when the same answers are scored with today's rules."""
+    assert previous.rescored is not None
+    then, again = previous.result, previous.rescored
+    comparison = compare_results(content, then, again)
+    then_ids, again_ids = {f.id for f in then.findings}, {f.id for f in again.findings}
+    return {
+        "overall": _delta(then.overall, again.overall),
+        "dimensions": [
+            {"title": d.dimension.title if d.dimension else "", "delta": _delta(d.before, d.after)}
+            for d in comparison.dimensions if _delta(d.before, d.after) not in ("±0", "–")
+        ],
+        "findings_added": [f.title for f in again.findings if f.id not in then_ids],
+        "findings_dropped": [f.title for f in then.findings if f.id not in again_ids],
     }

@@ -71,6 +71,8 @@ class Finding:
 
     id: str = field(init=False)
     kind: str = field(init=False)
+    # The recommendations left after those whose ``unless`` rules apply (None: all of them).
+    kept: tuple[Recommendation, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", self.rule.id)
@@ -90,7 +92,7 @@ class Finding:
 
     @property
     def recommendations(self) -> list[Recommendation]:
-        return self.rule.recommendations
+        return list(self.kept) if self.kept is not None else self.rule.recommendations
 
     @property
     def sources(self) -> list[Source]:

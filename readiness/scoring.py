@@ -21,6 +21,7 @@ from .compare import similar_cases
 from .conditions import AnswerValue, Facts, evaluate, is_known
 from .content_model import Content
 from .models import Dimension, Level, Question, QuestionType
+from .advice import yields
 from .priorities import SEVERITY_ORDER, rank_findings, summarise  # noqa: F401 - SEVERITY_ORDER re-exported
 from .results import (  # noqa: F401 - the result types, re-exported
     AssessmentResult,
@@ -169,21 +170,24 @@ def find_data_gaps(content: Content, answers: Mapping[str, AnswerValue]) -> list
 def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
     """The findings whose rules apply, in content order (``rank_findings`` orders them).
 
-    Each piece of advice once: a dimension's generic risk (``Rule.generic``) is left
-    out when a specific risk of the same dimension, at least as severe, applies.
+    Each piece of advice once (``readiness.advice.yields``): a dimension's generic risk
+    is left out when a specific risk of the same dimension, at least as severe, applies,
+    and a rule is left out when a rule it yields to (``yields_to``) applies; a
+    recommendation is left out when a rule in its ``unless`` applies.
     """
     fired = [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
-    return [f for f in fired if not _yields(f, fired)]
+    ids = {f.id for f in fired}
+    kept = []
+    for f in fired:
+        if _yields(f, fired):
+            continue
+        recs = tuple(r for r in f.rule.recommendations if not ids.intersection(r.unless))
+        kept.append(f if len(recs) == len(f.rule.recommendations) or not recs else Finding(f.rule, kept=recs))
+    return kept
 
 
 def _yields(f: Finding, fired: list[Finding]) -> bool:
-    if not f.rule.generic or f.kind != "risk":
-        return False
-    return any(
-        other.kind == "risk" and not other.rule.generic and other.dimension == f.dimension
-        and SEVERITY_ORDER[other.severity] <= SEVERITY_ORDER[f.severity]
-        for other in fired
-    )
+    return any(other is not f and yields(f.rule, other.rule) for other in fired)
 
 
 def score_assessment(

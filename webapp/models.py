@@ -35,6 +35,10 @@ class Assessment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Frozen at submission: the content it was scored against (a ContentSnapshot) and the
+    # scored result, so that its report stays what it was when the content changes.
+    content_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    frozen_result: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
 
     # Issue 5: the town workspace it belongs to (None until the owner opens one), and whether
     # contributors may see each other's individual answers (the owner's choice).
@@ -63,6 +67,17 @@ class Answer(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class ContentSnapshot(Base):
+    """The content files as they were when an assessment was submitted (one row per digest)."""
+
+    __tablename__ = "content_snapshot"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    files: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ReportCache(Base):

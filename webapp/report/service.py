@@ -14,6 +14,7 @@ from readiness.content import Content
 from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
+from readiness.snapshot import content_files, content_from_files
 
 from webapp.wizard import store
 from webapp.workspace import store as wstore
@@ -22,16 +23,43 @@ from webapp.models import Assessment
 from webapp.report.slots import render_slot
 
 
-def content(assessment: Assessment | None = None) -> Content:
-    """The content in the assessment's language (its report too)."""
+def content(assessment: Assessment | None = None, language: str | None = None) -> Content:
+    """The content an assessment is scored with, in its language (its report too): the
+    current content, or for a submitted assessment the content it was submitted with."""
     base: Content = current_app.extensions["readiness_content"]
-    return base.for_language(assessment.language) if assessment is not None else base
+    if assessment is None:
+        return base
+    frozen = _frozen_content(assessment.content_digest) if assessment.content_digest else None
+    return (frozen or base).for_language(language or assessment.language)
+
+
+def _frozen_content(digest: str) -> Content | None:
+    """The snapshot a submission was scored with (loaded once per process and digest);
+    None when it is today's content, or when no snapshot was kept (older submissions)."""
+    base: Content = current_app.extensions["readiness_content"]
+    if digest == base.digest:
+        return None
+    loaded: dict[str, Content | None] = current_app.extensions.setdefault("readiness_snapshots", {})
+    if digest not in loaded:
+        files = store.snapshot_files(db.sessions, digest)
+        loaded[digest] = content_from_files(files) if files else None
+    return loaded[digest]
+
+
+def frozen_for(assessment: Assessment) -> store.Frozen:
+    """What to keep at submission: today's content and the result scored with it."""
+    base: Content = current_app.extensions["readiness_content"]
+    answers = store.load_answers(db.sessions, assessment.id)
+    result = score_assessment(base, answers, assessment.town, assessment.country)
+    return store.Frozen(base.digest, base.version, content_files(base), result.to_json())
 
 
 def result_for(assessment: Assessment, worded_for: Assessment | None = None) -> AssessmentResult:
-    """Score the assessment's current answers (in the language of ``worded_for``, default its own)."""
+    """Score the assessment's answers with its content (in the language of ``worded_for``,
+    default its own): a submitted assessment with the content it was submitted with."""
     answers = store.load_answers(db.sessions, assessment.id)
-    return score_assessment(content(worded_for or assessment), answers, assessment.town, assessment.country)
+    language = (worded_for or assessment).language
+    return score_assessment(content(assessment, language), answers, assessment.town, assessment.country)
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -48,7 +76,15 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
     if not earlier:
         return None
     last = earlier[-1]
-    return PreviousAssessment(_day(last.submitted_at or last.updated_at), result_for(last, worded_for=assessment))
+    then = result_for(last, worded_for=assessment)
+    # Scored on other questions and rules? Then also with this assessment's content, so the
+    # report can tell the town's changes from the content's.
+    now_content = content(assessment)
+    rescored = None
+    if content(last).digest != now_content.digest:
+        answers = store.load_answers(db.sessions, last.id)
+        rescored = score_assessment(now_content, answers, last.town, last.country)
+    return PreviousAssessment(_day(last.submitted_at or last.updated_at), then, rescored)
 
 
 def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True,

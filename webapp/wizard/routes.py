@@ -252,7 +252,7 @@ def submit(public_id: str) -> Any:
                if q.required and answers.get(q.id) is None and is_visible(q, answers)]
     if missing:
         return redirect(url_for("assess.review", public_id=public_id, incomplete=1))
-    store.mark_submitted(db.sessions, assessment.id)
+    store.mark_submitted(db.sessions, assessment.id, report_service.frozen_for(assessment))
     # the anonymous peer pool, only with the officer's consent (a tick, off by default)
     peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
     return redirect(url_for("assess.results", public_id=public_id))
@@ -273,8 +273,9 @@ def results(public_id: str) -> Any:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))
+    # the content it was submitted with: its version and cases, as in its report
     return render_template("results.html", assessment=assessment, view=report_service.results_view(assessment),
-                           content=content())
+                           content=report_service.content(assessment))
 
 
 @bp.get("/a/<public_id>/report.pdf")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from readiness.conditions import AnswerValue
 
 from webapp.db import READ_ONLY
-from webapp.models import Answer, Assessment, ReportCache, utcnow
+from webapp.models import Answer, Assessment, ContentSnapshot, ReportCache, utcnow
 
 Sessions = sessionmaker[Session]
 
@@ -214,12 +214,33 @@ def save_answers(
             session.execute(delete(answers).where(answers.c.id.in_(deleted)))
 
 
-def mark_submitted(sessions: Sessions, assessment_id: int) -> None:
+@dataclass(frozen=True)
+class Frozen:
+    """What a submission keeps: the content it was scored against and the scored result."""
+
+    digest: str
+    version: str
+    files: Mapping[str, str]
+    result: Mapping[str, object]
+
+
+def mark_submitted(sessions: Sessions, assessment_id: int, frozen: Frozen | None = None) -> None:
     with sessions.begin() as session:
         a = session.get(Assessment, assessment_id)
         assert a is not None
         a.status = "submitted"
         a.submitted_at = utcnow()
+        if frozen is not None:
+            if session.get(ContentSnapshot, frozen.digest) is None:
+                session.add(ContentSnapshot(digest=frozen.digest, version=frozen.version, files=dict(frozen.files)))
+            a.content_digest, a.content_version = frozen.digest, frozen.version
+            a.frozen_result = dict(frozen.result)
+
+
+def snapshot_files(sessions: Sessions, digest: str) -> dict[str, str] | None:
+    with sessions() as session:
+        row = session.get(ContentSnapshot, digest)
+        return dict(row.files) if row is not None else None
 
 
 def cached_report(sessions: Sessions, assessment_id: int, key: str) -> bytes | None:
