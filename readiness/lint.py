@@ -20,6 +20,7 @@ from .conditions import leaves
 from .documents import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
 from .evidence import evidence_report
 from .i18n import translation_status, ui_catalog_gaps
+from .quote_translations import quote_translations
 from .quotes import normalise_for_quote
 
 if TYPE_CHECKING:
@@ -42,12 +43,23 @@ class LintReport:
 
 def lint(content: "Content", sources_dir: Path | None) -> LintReport:
     report = LintReport(errors=structural_problems(content))
-    for r in repeated_advice(content):
+    for repeat in repeated_advice(content):
+        second, first = repeat.second, repeat.first
         report.errors.append(
-            f"{content.files.get(f'rule:{r.second.id}', '?')}:{r.second.line or '?'}: [{r.second.id}] its advice "
-            f"repeats [{r.first.id}] ({r.score:.2f} of their words shared), and both can appear in one report: "
-            f"{r.other_action[:60]!r} / {r.action[:60]!r}; merge them or add yields_to"
+            f"{content.files.get(f'rule:{second.id}', '?')}:{second.line or '?'}: [{second.id}] its advice "
+            f"repeats [{first.id}] ({repeat.score:.2f} of their words shared), and both can appear in one report: "
+            f"{repeat.other_action[:60]!r} / {repeat.action[:60]!r}; merge them, or add yields_to or unless"
         )
+
+    quotes = {src.quote for _, src in all_sources(content)}
+    for lang in sorted(content.translations):
+        translated = quote_translations(content.root, lang)
+        missing = len(quotes - set(translated))
+        if missing:
+            report.notes.append(f"{lang}: {missing} of {len(quotes)} quotes have no translation "
+                                f"(translations/{lang}/quotes.yaml; reports then show the original only)")
+        for stale in sorted(set(translated) - quotes):
+            report.notes.append(f"{lang}: translations/{lang}/quotes.yaml translates a quote the content no longer has: {stale[:60]!r}")
 
     if sources_dir is None or not sources_dir.is_dir():
         report.notes.append(

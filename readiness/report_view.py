@@ -22,6 +22,7 @@ from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
 from .conditions import AnswerValue, is_known
 from .content_model import Content
 from .i18n import ui_translations
+from .quote_translations import quote_translations
 from .documents import SEED_DOCUMENTS
 from .models import HORIZONS, CaseStudy, Question, QuestionType
 from .report_changes import PreviousAssessment, changes_view
@@ -204,7 +205,7 @@ def source_references(content: Content) -> dict[str, str]:
     return {doc: "[%d] %s" % _reference(content, doc) for doc in names}
 
 
-def _source(s: Any, content: Content) -> dict[str, Any]:
+def _source(s: Any, content: Content, translations: dict[str, str] | None = None) -> dict[str, Any]:
     number, short = _reference(content, s.document)
     return {
         "title": short,
@@ -212,7 +213,8 @@ def _source(s: Any, content: Content) -> dict[str, Any]:
         "quote": s.quote,
         # Quotes stay in the language of their document (English, or Greek).
         "quote_language": "el" if _GREEK.search(s.quote) else "en",
-        "translation": None,
+        # in a report in another language: a translation, marked as such, after the original
+        "translation": (translations or {}).get(s.quote),
         "number": number,
     }
 
@@ -241,7 +243,8 @@ def bibliography_view(content: Content, gettext: Gettext = _english) -> list[dic
     return out
 
 
-def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = _english) -> dict[str, Any]:
+def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = _english,
+                  translations: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "id": f.id,
         "anchor": f"finding-{f.id}",
@@ -260,7 +263,7 @@ def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = 
             for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
             if c is not None
         ],
-        "sources": [_source(s, content) for s in f.sources],
+        "sources": [_source(s, content, translations) for s in f.sources],
     }
 
 
@@ -423,7 +426,8 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
     """
     _ = ui_translations(meta.language).gettext
     answers = result.answers
-    findings = [_finding_view(f, content, i + 1, _) for i, f in enumerate(result.findings)]
+    quotes = quote_translations(content.root, meta.language)
+    findings = [_finding_view(f, content, i + 1, _, quotes) for i, f in enumerate(result.findings)]
     dims = [_dimension_view(i + 1, d, findings, content, _) for i, d in enumerate(result.dimensions)]
     risks = [f for f in findings if f["kind"] == "risk"]
     strengths = [f for f in findings if f["kind"] == "strength"]

@@ -23,6 +23,7 @@ SNAPSHOT_PATTERNS = (
     "cases/*.yaml",
     "sources/*.yaml",
     "translations/*/content.yaml",
+    "translations/*/quotes.yaml",
 )
 
 

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from readiness import cli, report
 from readiness.content import Content
 from readiness.report_docx import build_docx
+from readiness.quote_translations import quote_translations
 from readiness.report_view import ReportMeta
 from readiness.scoring import score_assessment
 
@@ -80,6 +81,15 @@ def test_summary_fits_six_pages_and_shows_the_summary(towns: dict, town: str, la
     if summary.risks:
         assert squash(summary.risks[0].title) in squash(pages[1])
     assert not re.search(r"\d{3}_[0-9a-f]{16}", "".join(pages)), "a file name reached the report"
+    # in Portuguese, the original quote stays and a translation marked as such follows it
+    translated = quote_translations(local.root, lang)
+    for f in summary.findings:
+        for s in f.sources:
+            assert squash(s.quote) in text
+            if lang != "en" and s.quote in translated:
+                assert squash(f"Tradução: «{translated[s.quote]}»") in text, s.quote
+    if lang == "pt":
+        assert any(s.quote in translated for f in summary.findings for s in f.sources)
 
 
 @pytest.mark.parametrize("town,lang", CASES)

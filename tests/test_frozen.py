@@ -92,7 +92,7 @@ def test_reassessment_on_other_content_says_what_comes_from_the_content(
     second.public_id = response.headers["Location"].split("/a/")[1].split("/")[0]
     assert second.submit().status_code == 302  # the same answers, pre-filled
 
-    from webapp import report_service
+    from webapp.report import service as report_service
     from webapp.models import Assessment
 
     with app.test_request_context():
