@@ -2,7 +2,9 @@
 scored and reported with the questions and rules it was answered against.
 
 ``content_files`` gathers the text of every content file (questions, rules, cases,
-the bibliography and the content translations); ``content_from_files`` loads such
+the bibliography, the glossary and the content and quote translations; a new kind
+of content file must be added to ``SNAPSHOT_PATTERNS``: tests/test_frozen.py
+checks that a snapshot loads back with the same digest); ``content_from_files`` loads such
 a snapshot back through the one loader, from a private folder, with all its checks.
 """
 
@@ -22,6 +24,7 @@ SNAPSHOT_PATTERNS = (
     "rules/*.yaml",
     "cases/*.yaml",
     "sources/*.yaml",
+    "glossary/*.yaml",
     "translations/*/content.yaml",
     "translations/*/quotes.yaml",
 )

@@ -32,8 +32,9 @@ from towns import TOWNS
 CREATED = dt.date(2026, 3, 14)
 CASES = [(town, lang) for town in ("weak", "mixed", "strong") for lang in ("en", "pt")]
 SUMMARY_PAGES = 6
-# The issue asks for ~30 for a town weak everywhere; today's content gives 35 (34 risks).
-FULL_PAGES = 36
+# A guard, not the goal: the issue asks for ~30 pages for a town weak everywhere;
+# today's content (2026.11.3, 34 risks) gives 38 in Portuguese. Not reached yet.
+FULL_PAGES = 40
 
 
 def squash(text: str) -> str:
