@@ -195,7 +195,7 @@ def test_operator_export_of_a_file_that_is_no_readiness_database(tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     for path in (empty, junk):
-        done = subprocess.run([sys.executable, "-m", "webapp.export.exporter.exporter", "--database", f"sqlite:///{path}"],
+        done = subprocess.run([sys.executable, "-m", "webapp.export.exporter", "--database", f"sqlite:///{path}"],
                               capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=60)
         assert done.returncode == 2, done.stderr
         assert done.stdout == "" and "cannot read a Cluster Readiness database" in done.stderr
