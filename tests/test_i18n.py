@@ -93,7 +93,7 @@ def test_shipped_translations_are_not_stale_when_complete():
 
 
 def test_lint_fails_on_an_untranslated_ui_string_in_a_complete_language(tmp_path: Path):
-    for folder in ("questions", "rules", "cases", "translations"):
+    for folder in ("questions", "rules", "cases", "translations", "sources", "glossary"):
         shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
     assert lint(load_content(tmp_path), None).ok
     po = tmp_path / "translations" / "it" / "LC_MESSAGES" / "messages.po"
