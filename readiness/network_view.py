@@ -67,7 +67,7 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
             "title": s.finding.title, "count": len(s.members), "of": s.of,
             "towns": [_cap(m.town, TOWN_NAME_MAX) for m in s.members],
             "actions": [{"action": r.action, "lead": r.lead} for r in s.finding.recommendations],
-            "source": _source(s.finding.sources[0]) if s.finding.sources else None,
+            "source": _source(s.finding.sources[0], content) if s.finding.sources else None,
         })
     pairs = [{"a": _cap(p.a.town, TOWN_NAME_MAX), "b": _cap(p.b.town, TOWN_NAME_MAX), "distance": _points(p.distance),
               "dimensions": p.dimensions} for p in result.pairs[:5]]

@@ -189,10 +189,10 @@ _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _SEED_NUMBERS = {doc: i + 1 for i, doc in enumerate(SEED_DOCUMENTS)}
 
 
-def _reference(content: Content, document: str) -> tuple[int, str]:
+def _reference(content: Content | None, document: str) -> tuple[int, str]:
     """The number and short reference of a source document ("URBACT Creative Clusters,
     project page"), from the bibliography; never the file name."""
-    entry = content.bibliography.get(document) if content.bibliography is not None else None
+    entry = content.bibliography.get(document) if content is not None and content.bibliography is not None else None
     if entry is not None:
         return entry.number, entry.short
     return _SEED_NUMBERS.get(document, 0), SEED_DOCUMENTS.get(document, "")
@@ -205,7 +205,7 @@ def source_references(content: Content) -> dict[str, str]:
     return {doc: "[%d] %s" % _reference(content, doc) for doc in names}
 
 
-def _source(s: Any, content: Content, translations: dict[str, str] | None = None) -> dict[str, Any]:
+def _source(s: Any, content: Content | None = None, translations: dict[str, str] | None = None) -> dict[str, Any]:
     number, short = _reference(content, s.document)
     return {
         "title": short,
