@@ -160,6 +160,8 @@ def translation_status(content: "Content", lang: str) -> TranslationStatus:
     tr = content.translations.get(lang)
     status = TranslationStatus(lang)
     for section in SECTIONS:
+        if section == "glossary" and content.glossary is None:
+            continue  # a content folder without glossary/terms.yaml: its translations have nothing to match
         theirs = getattr(tr, section) if tr else {}
         for item_id, entry in english[section].items():
             status.total += 1

@@ -105,12 +105,12 @@ def test_keyboard_only_walk_reaches_the_pdf(browser, live_server: str):
         page.evaluate("document.activeElement && document.activeElement.blur()")
         page.evaluate("window.scrollTo(0, 0)")
         # choose the first option of each group: Tab lands on a radio group, Space selects
-        groups = page.locator("form fieldset").count()
-        numbers = page.locator("input.input-number").count()
-        for _ in range(groups + numbers):
+        # follow-ups appear as their parent is answered: go on while a shown question is left
+        unanswered = "form .question:visible:not([data-kbdone]) :is(fieldset, input.input-number)"
+        while page.locator(unanswered).count():
             tab_to("(e.type === 'radio' || e.type === 'checkbox' || e.classList.contains('input-number'))"
-                   " && !e.closest('.question').dataset.kbdone")
-            page.evaluate("document.activeElement.closest('.question').dataset.kbdone = '1'")
+                   " && !e.closest('.question').hasAttribute('data-kbdone')")
+            page.evaluate("document.activeElement.closest('.question').setAttribute('data-kbdone', '1')")
             if page.evaluate("document.activeElement.classList.contains('input-number')"):
                 page.keyboard.type("1")
             else:
