@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .conditions import AnswerValue, Facts, evaluate
 from .models import DONT_KNOW, Question, QuestionType
@@ -131,3 +131,36 @@ def check_answers(
 
 def is_dont_know(value: AnswerValue) -> bool:
     return value == DONT_KNOW or value == [DONT_KNOW]
+
+
+# The words for an answer that is not a value (translated where shown).
+NOT_ANSWERED = N_("Not answered")
+DONT_KNOW_WORDS = N_("Don't know")
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def answer_text(q: Question, value: AnswerValue, gettext: Callable[[str], str] = _english) -> str:
+    """An answer in words, as the officer saw it: option labels, never raw values
+    (the report, the review and workspace pages, the CSV export)."""
+    if value is None or value == "" or value == []:
+        return gettext(NOT_ANSWERED)
+    if is_dont_know(value):
+        return gettext(DONT_KNOW_WORDS)
+    if q.type == QuestionType.multi and isinstance(value, list):
+        return "; ".join(option_label(q, v) for v in value)
+    if q.type == QuestionType.number:
+        number = float(value)  # type: ignore[arg-type]
+        shown = str(int(number)) if number.is_integer() else f"{number:g}"
+        return f"{shown} {q.unit}".strip()
+    if q.type == QuestionType.text:
+        return clean_text(str(value))[:MAX_TEXT].strip()
+    return option_label(q, str(value))
+
+
+def option_label(q: Question, value: str) -> str:
+    """The label of one option of ``q`` (the value itself if it is not an option)."""
+    opt = q.option(value)
+    return opt.label if opt else value

@@ -18,7 +18,8 @@ import yaml
 
 from .answers import TOWN_NAME_MAX, AnswerError, check_answers
 from .content import Content, ContentError, load_content
-from .i18n import LANGUAGES, SECTIONS, compile_catalogs, mark_current, scaffold, translation_path, translation_status
+from .catalogs import compile_catalogs
+from .i18n import LANGUAGES, SECTIONS, mark_current, scaffold, translation_path, translation_status
 from .lint import lint
 from .models import Question
 from .scoring import score_assessment
@@ -119,7 +120,7 @@ def read_answers_file(path: str, content: Content) -> dict[str, Any]:
             "role": str(data.get("role", "")).strip(), "share_findings": share}
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
@@ -138,29 +139,29 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     for err in report.errors:
         print(f"error: {err}", file=sys.stderr)
-    _print_json({"ok": report.ok, "errors": len(report.errors), "coverage": report.coverage})
+    print_json({"ok": report.ok, "errors": len(report.errors), "coverage": report.coverage})
     return 0 if report.ok else 1
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
-    _print_json(questions_json(load_content(args.content)))
+    print_json(questions_json(load_content(args.content)))
     return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    _print_json(rules_json(load_content(args.content)))
+    print_json(rules_json(load_content(args.content)))
     return 0
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    _print_json(cases_json(load_content(args.content)))
+    print_json(cases_json(load_content(args.content)))
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     content = load_content(args.content)
     data = read_answers_file(args.answers, content)
-    _print_json(score_assessment(content, data["answers"], data["town"], data["country"]).to_json())
+    print_json(score_assessment(content, data["answers"], data["town"], data["country"]).to_json())
     return 0
 
 
@@ -189,7 +190,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(build_docx(content, result, meta))
     elif args.output:
         Path(args.output).write_bytes(render_pdf(content, result, meta))
-    _print_json({k: v for k, v in ((args.format, args.output), ("html", args.html), ("edition", args.edition)) if v})
+    print_json({k: v for k, v in ((args.format, args.output), ("html", args.html), ("edition", args.edition)) if v})
     return 0
 
 
@@ -227,7 +228,7 @@ def cmd_group(args: argparse.Namespace) -> int:
     out = {"town": files[0]["town"], "country": files[0]["country"], **out}
     if args.output:
         out["pdf"] = args.output
-    _print_json(out)
+    print_json(out)
     return 0
 
 
@@ -253,7 +254,7 @@ def cmd_network(args: argparse.Namespace) -> int:
     out = {"name": args.name, **result.to_json()}
     if args.output:
         out["pdf"] = args.output
-    _print_json(out)
+    print_json(out)
     return 0
 
 
@@ -261,7 +262,7 @@ def cmd_translations(args: argparse.Namespace) -> int:
     """status: per-language counts; scaffold: add missing entries as drafts; mark: declare entries current."""
     content = load_content(args.content)
     if args.action == "compile":
-        _print_json({"compiled": [str(p) for p in compile_catalogs(content.root)]})
+        print_json({"compiled": [str(p) for p in compile_catalogs(content.root)]})
         return 0
     if args.action == "status":
         langs = [args.lang] if args.lang else sorted(content.translations)
@@ -270,7 +271,7 @@ def cmd_translations(args: argparse.Namespace) -> int:
             st = translation_status(content, lang)
             out[lang] = {"entries": st.total, "translated": st.translated, "missing": st.missing,
                          "stale": st.stale, "mismatched": st.mismatched, "unknown": st.unknown}
-        _print_json(out)
+        print_json(out)
         return 0
     if not args.lang or args.lang == "en" or args.lang not in LANGUAGES:
         raise UserError(f"give --lang, one of {', '.join(k for k in LANGUAGES if k != 'en')}")
@@ -281,9 +282,9 @@ def cmd_translations(args: argparse.Namespace) -> int:
         if ids is not None and not ids:
             raise UserError("name the entries to mark (e.g. questions.strategy_plan) or use --all")
         marked = mark_current(data, content, ids)
-        _print_json({"marked": marked, "file": str(path)})
+        print_json({"marked": marked, "file": str(path)})
     else:
-        _print_json({"file": str(path), "entries": sum(len(data[s]) for s in SECTIONS)})
+        print_json({"file": str(path), "entries": sum(len(data[s]) for s in SECTIONS)})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
     return 0

@@ -6,7 +6,9 @@ Similarity (0-1) combines two parts:
   scaled down for a case that documents fewer than three dimensions;
 - the town traits (size, rural hinterland, existing hub, heritage-led), over the
   traits both the town and the case document.
-Reasons are given in words, built only from what both sides state.
+Reasons are data (``Reason``: a shared trait, or the dimensions both are strong in),
+built only from what both sides state; the pages and the report put them in words
+(``readiness.library.reason_text``).
 """
 
 from __future__ import annotations
@@ -55,19 +57,30 @@ TRAIT_READERS: dict[str, Callable[[Mapping[str, AnswerValue]], object]] = {
 # Questions read by the comparison: lint counts them as used.
 TRAIT_QUESTIONS = frozenset({"population_band", "settlement", "existing_hub", "heritage_assets"})
 
-TRAIT_PHRASES = {
-    "population_band": "a town of the same size",
-    "rural_hinterland": "a centre with a rural hinterland",
-    "existing_hub": "an existing creative hub",
-    "heritage_led": "heritage-led",
-}
+# The kind of reason that names the dimensions both the town and the case are strong in;
+# the other kinds are the trait names (TRAIT_READERS).
+STRONG_IN = "strong_in"
+# At most this many dimensions are named in one STRONG_IN reason.
+MAX_STRONG_NAMED = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a case is like the town: a trait both share (``kind`` is the trait's name) or
+    the dimensions both are strong in (``kind`` STRONG_IN, ``dimensions`` their ids)."""
+
+    kind: str
+    dimensions: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "dimensions": list(self.dimensions)} if self.dimensions else {"kind": self.kind}
 
 
 @dataclass(frozen=True)
 class SimilarCase:
     case: CaseStudy
     similarity: float
-    reasons: list[str]
+    reasons: list[Reason]
     shared_dimensions: int
 
 
@@ -79,19 +92,19 @@ def compare_case(
     case: CaseStudy,
     dimension_scores: Mapping[str, float | None],
     traits: Mapping[str, object],
-    titles: Mapping[str, str],
 ) -> SimilarCase:
-    gaps, alike_strong = [], []
+    gaps: list[float] = []
+    alike_strong: list[str] = []
     for dim_id, judgement in case.profile.items():
         mine = dimension_scores.get(dim_id)
         if judgement is None or mine is None:
             continue
         gaps.append(abs(mine - judgement.score) / 100)
         if mine >= STRONG and judgement.score >= STRONG:
-            alike_strong.append(titles.get(dim_id, dim_id).lower())
+            alike_strong.append(dim_id)
     profile_sim = (1 - sum(gaps) / len(gaps)) * min(1.0, len(gaps) / MIN_SHARED_DIMENSIONS) if gaps else None
 
-    trait_reasons: list[str] = []
+    reasons: list[Reason] = []
     alike = compared = 0
     case_traits = case.traits.model_dump()
     for name, ours in traits.items():
@@ -102,16 +115,15 @@ def compare_case(
         if ours == theirs:
             alike += 1
             if ours is not False:  # a shared "no" is alike, but no reason worth giving
-                trait_reasons.append(TRAIT_PHRASES[name])
+                reasons.append(Reason(name))
     traits_sim = alike / compared if compared else None
 
     parts = [(PROFILE_WEIGHT, profile_sim), (TRAITS_WEIGHT, traits_sim)]
     known = [(w, s) for w, s in parts if s is not None]
     similarity = sum(w * s for w, s in known) / sum(w for w, _ in known) if known else 0.0
 
-    reasons = trait_reasons
     if alike_strong:
-        reasons.append("strong, as you are, in " + ", ".join(alike_strong[:3]))
+        reasons.append(Reason(STRONG_IN, tuple(alike_strong[:MAX_STRONG_NAMED])))
     return SimilarCase(case, max(0.0, min(1.0, similarity)), reasons, len(gaps))
 
 
@@ -123,7 +135,6 @@ def similar_cases(
 ) -> list[SimilarCase]:
     """The cases most similar to the town first (all of them when ``limit`` is None)."""
     traits = town_traits(answers)
-    titles = {d.id: d.title for d in content.dimensions}
-    ranked = [compare_case(c, dimension_scores, traits, titles) for c in content.cases]
+    ranked = [compare_case(c, dimension_scores, traits) for c in content.cases]
     ranked.sort(key=lambda s: (-s.similarity, s.case.name))
     return ranked if limit is None else ranked[:limit]

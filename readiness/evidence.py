@@ -31,7 +31,7 @@ from .quotes import normalise_for_quote
 from .models import CaseStudy, Source
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
 
 # A sentence of a document states an aim, not a result, when it says so.
 AIM_IN_DOCUMENT = re.compile(

@@ -17,12 +17,13 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from .answers import answer_text
 from .conditions import AnswerValue
+from .numbers import one_decimal
 
 if TYPE_CHECKING:
     from .content_model import Content
     from .group import GroupResult
-    from .models import Question
     from .scoring import AssessmentResult
 
 FORMAT = "cluster-readiness-export"
@@ -80,22 +81,6 @@ def safe_filename(town: str, suffix: str = "", extension: str = "") -> str:
     return f"{name}.{extension}" if extension else name
 
 
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
-
-
-def answer_text(q: "Question", value: AnswerValue) -> str:
-    """An answer as the officer saw it: option labels, not stored values."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(o.label for o in q.options if o.value in value)
-    opt = q.option(str(value)) if q.options else None
-    if opt:
-        return opt.label
-    return f"{value} {q.unit}".strip() if q.unit else str(value)
-
-
 def _stored(value: AnswerValue) -> Any:
     if isinstance(value, list):
         return "; ".join(map(str, value))
@@ -109,11 +94,11 @@ def csv_rows(content: "Content", meta: Mapping[str, Any], result: "AssessmentRes
 
     base = {k: meta.get(k) for k in META_COLUMNS}
     rows: list[dict[str, Any]] = [{
-        **base, "record": "overall", "title": "Overall", "score": _round(result.overall),
+        **base, "record": "overall", "title": "Overall", "score": one_decimal(result.overall),
         "level": result.level.label if result.level else None,
     }]
     for d in result.dimensions:
-        rows.append({**base, "record": "dimension", "dimension": d.id, "title": d.title, "score": _round(d.score),
+        rows.append({**base, "record": "dimension", "dimension": d.id, "title": d.title, "score": one_decimal(d.score),
                      "level": d.level.label if d.level else None, "answered": d.answered, "applicable": d.applicable})
     for f in result.findings:
         rows.append({**base, "record": "finding", "dimension": f.dimension, "item": f.id, "title": f.title,
@@ -124,7 +109,7 @@ def csv_rows(content: "Content", meta: Mapping[str, Any], result: "AssessmentRes
         if value is None:
             continue
         rows.append({**base, "record": "answer", "dimension": q.dimension or "profile", "item": q.id, "title": q.text,
-                     "score": _round(question_score(q, value, result.answers)), "answer": answer_text(q, value), "value": _stored(value)})
+                     "score": one_decimal(question_score(q, value, result.answers)), "answer": answer_text(q, value), "value": _stored(value)})
     return rows
 
 
@@ -141,14 +126,14 @@ def write_csv(rows: Iterable[Mapping[str, Any]]) -> bytes:
 def group_json(group: "GroupResult") -> dict[str, Any]:
     """The consolidated view of a group assessment (per-contributor answers are exported apart)."""
     return {
-        "overall": _round(group.overall),
+        "overall": one_decimal(group.overall),
         "dimensions": [
-            {"id": d.dimension.id, "score": _round(d.score), "lowest": _round(d.lowest), "highest": _round(d.highest),
+            {"id": d.dimension.id, "score": one_decimal(d.score), "lowest": one_decimal(d.lowest), "highest": one_decimal(d.highest),
              "contributors": d.contributors}
             for d in group.dimensions
         ],
         "spread": [
-            {"question": s.question.id, "dimension": s.dimension.id, "range": _round(s.range), "stdev": _round(s.stdev)}
+            {"question": s.question.id, "dimension": s.dimension.id, "range": one_decimal(s.range), "stdev": one_decimal(s.stdev)}
             for s in group.spreads
         ],
     }

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from .answers import N_
 from .conditions import AnswerValue, is_known
 from .models import Dimension, Question, Source
+from .numbers import one_decimal
 from .scoring import AssessmentResult, question_score, score_assessment
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ class GroupResult:
             "consolidated": {
                 "overall": consolidated.get("overall"),
                 "dimensions": [
-                    {**d, "lowest": _round(cd.lowest), "highest": _round(cd.highest), "contributors": cd.contributors}
+                    {**d, "lowest": one_decimal(cd.lowest), "highest": one_decimal(cd.highest), "contributors": cd.contributors}
                     for d, cd in zip(consolidated.get("dimensions", []), self.dimensions)
                 ],
                 "findings": consolidated.get("findings", []),
@@ -186,7 +187,7 @@ class GroupResult:
             "disagreements": [
                 {
                     "question": s.question.id,
-                    "spread": _round(s.range),
+                    "spread": one_decimal(s.range),
                     "answers": [{"role": v.contributor.role, "value": v.value} for v in s.views],
                     "agreed": None if s.agreed is None else {"value": s.agreed.value, "note": s.agreed.note},
                 }
@@ -197,10 +198,6 @@ class GroupResult:
                 "sources": [self.finding.source.model_dump()],
             },
         }
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
 
 
 def _median_view(views: Sequence[View]) -> View:

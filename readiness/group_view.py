@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .group import AGREED, FINDING_TEXT, MEDIAN, ROLES, SINGLE, GroupResult
-from .report_view import _points, _source, answer_text
+from .answers import answer_text
+from .numbers import points_text
+from .report_view import _source
 
 Gettext = Callable[[str], str]
 
@@ -35,7 +37,7 @@ def group_section(group: GroupResult, gettext: Gettext, show_names: bool = False
             "id": s.question.id,
             "question": s.question.text,
             "dimension": s.dimension.title,
-            "spread": _points(s.range),
+            "spread": points_text(s.range),
             "disagreement": s.is_disagreement,
             "answers": [dict(who(v), answer=answer_text(s.question, v.value, gettext)) for v in s.views],
             "agreed": answer_text(s.question, s.agreed.value, gettext) if s.agreed else None,
@@ -46,10 +48,10 @@ def group_section(group: GroupResult, gettext: Gettext, show_names: bool = False
     return {
         "voices": len(group.contributors),
         "roles": sorted({role_word(c.role, gettext) for c in group.contributors}),
-        "overall": _points(group.overall),
+        "overall": points_text(group.overall),
         "dimensions": [
-            {"title": d.dimension.title, "score": _points(d.score), "lowest": _points(d.lowest),
-             "highest": _points(d.highest), "contributors": d.contributors,
+            {"title": d.dimension.title, "score": points_text(d.score), "lowest": points_text(d.lowest),
+             "highest": points_text(d.highest), "contributors": d.contributors,
              "level": levels[d.dimension.id].level.label if d.dimension.id in levels and levels[d.dimension.id].level else ""}
             for d in group.dimensions
         ],

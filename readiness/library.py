@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from .answers import N_
-from .compare import STRONG, SimilarCase, similar_cases
+from .compare import STRONG, STRONG_IN, Reason, SimilarCase, similar_cases
 from .models import CaseStudy, Dimension, ProfileJudgement
 
 if TYPE_CHECKING:
@@ -28,6 +28,26 @@ CASE_TYPES: dict[str, str] = {
     "project": N_("Project"),
     "organisation": N_("Organisation"),
 }
+# A similar case's reasons in words (compare.Reason): the traits both share, and the
+# dimensions both are strong in (their titles, in the reader's language).
+REASON_WORDS: dict[str, str] = {
+    "population_band": N_("a town of the same size"),
+    "rural_hinterland": N_("a centre with a rural hinterland"),
+    "existing_hub": N_("an existing creative hub"),
+    "heritage_led": N_("heritage-led"),
+}
+STRONG_REASON = N_("strong, as you are, in %(dimensions)s")
+
+
+def reason_text(reason: Reason, content: "Content", gettext: Callable[[str], str]) -> str:
+    """One reason in the words of ``content``'s language (its dimension titles) and ``gettext``'s."""
+    if reason.kind == STRONG_IN:
+        titles = {d.id: d.title for d in content.dimensions}
+        named = ", ".join(titles.get(d, d).lower() for d in reason.dimensions)
+        return gettext(STRONG_REASON) % {"dimensions": named}
+    return gettext(REASON_WORDS[reason.kind])
+
+
 # A town's dimension below this score is "weak": below the Established level.
 WEAK = STRONG
 # How many cases to show per weak dimension.

@@ -19,7 +19,8 @@ from .compare import TRAIT_QUESTIONS
 from .conditions import leaves
 from .documents import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
 from .evidence import evidence_report
-from .i18n import translation_status, ui_catalog_gaps
+from .catalogs import ui_catalog_gaps
+from .i18n import translation_status
 from .quote_translations import quote_translations
 from .quotes import normalise_for_quote
 

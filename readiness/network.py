@@ -18,7 +18,7 @@ from .answers import N_
 from .scoring import AssessmentResult, Finding
 
 if TYPE_CHECKING:
-    from .content import Content
+    from .content_model import Content
 
 # How to take on a shared risk together, by dimension: the tool's suggestion of a form of
 # cooperation (not a statement of the documents), shown with the rules' own recommendations.

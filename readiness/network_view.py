@@ -11,10 +11,11 @@ from markupsafe import Markup
 
 from . import chart
 from .answers import COUNTRY_MAX, TOWN_NAME_MAX
-from .content import Content
-from .i18n import ui_translations
+from .content_model import Content
+from .catalogs import ui_translations
 from .network import TOGETHER, TOGETHER_DEFAULT, NetworkResult
-from .report_view import _cap, _date_words, _points, _source
+from .numbers import points_text
+from .report_view import _cap, _date_words, _source
 
 Gettext = Callable[[str], str]
 NAME_MAX = 120
@@ -40,18 +41,18 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
             "country": _cap(m.country, COUNTRY_MAX),
             "assessed": m.result is not None,
             "shares": m.share_details,
-            "overall": _points(m.result.overall) if m.result else "–",
+            "overall": points_text(m.result.overall) if m.result else "–",
             "level": m.result.level.label if m.result and m.result.level else "",
             "radar": _small_radar(content, m, _("Scores of %(town)s by dimension") % {"town": _cap(m.town, TOWN_NAME_MAX)})
             if m.result else None,
-            "nearest": None if other is None else {"town": _cap(other.town, TOWN_NAME_MAX), "distance": _points(nearest.distance)},
+            "nearest": None if other is None else {"town": _cap(other.town, TOWN_NAME_MAX), "distance": points_text(nearest.distance)},
         })
     table = []
     for i, dim in enumerate(content.dimensions):
         cells = []
         for m in assessed:
             d = m.result.dimension(dim.id)  # type: ignore[union-attr]
-            cells.append({"score": _points(d.score), "level": d.level.label if d.level else ""})
+            cells.append({"score": points_text(d.score), "level": d.level.label if d.level else ""})
         table.append({"number": i + 1, "title": dim.title, "cells": cells})
     sharing = sum(1 for m in assessed if m.share_details)
     # The plan by dimension: one way of working together, then each shared risk of it.
@@ -69,7 +70,7 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
             "actions": [{"action": r.action, "lead": r.lead} for r in s.finding.recommendations],
             "source": _source(s.finding.sources[0], content) if s.finding.sources else None,
         })
-    pairs = [{"a": _cap(p.a.town, TOWN_NAME_MAX), "b": _cap(p.b.town, TOWN_NAME_MAX), "distance": _points(p.distance),
+    pairs = [{"a": _cap(p.a.town, TOWN_NAME_MAX), "b": _cap(p.b.town, TOWN_NAME_MAX), "distance": points_text(p.distance),
               "dimensions": p.dimensions} for p in result.pairs[:5]]
     return {
         "name": _cap(name, NAME_MAX),

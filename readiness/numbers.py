@@ -24,3 +24,13 @@ def point_change(before: float | None, after: float | None) -> int | None:
 def signed(change: int) -> str:
     """+5, −3 (a real minus sign), ±0."""
     return f"+{change}" if change > 0 else ("±0" if change == 0 else f"\u2212{abs(change)}")
+
+
+def points_text(x: float | None) -> str:
+    """A score in whole points for a page, "–" where there is none."""
+    return "–" if x is None else str(points(x))
+
+
+def one_decimal(x: float | None) -> float | None:
+    """A score kept to one decimal, for the exports (CSV, JSON); None stays None."""
+    return None if x is None else round(x, 1)

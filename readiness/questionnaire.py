@@ -10,9 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .content import Content
+from .content_model import Content
 from .group import ROLES
-from .i18n import ui_translations
+from .catalogs import ui_translations
 from .report import REPORT_DIR, _environment, render_html_to_pdf
 from .report_view import _cap
 from .answers import TOWN_NAME_MAX

@@ -53,7 +53,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import chart, report_view
-from .content import Content
+from .content_model import Content
 from .i18n import ui_translations
 from .paths import TEMPLATES_DIR, TRANSLATIONS_DIR
 from .lint import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface

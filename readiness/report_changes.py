@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .history import compare_results
-from .numbers import point_change, points, signed
+from .numbers import point_change, points_text, signed
 
 if TYPE_CHECKING:
     from .content_model import Content
@@ -30,10 +30,6 @@ class PreviousAssessment:
     # The previous answers scored with this assessment's content, when the two were scored
     # on different questions and rules: the difference between the two is the content's.
     rescored: "AssessmentResult | None" = None
-
-
-def _points(x: float | None) -> str:
-    return "–" if x is None else str(points(x))
 
 
 def _delta(before: float | None, after: float | None) -> str:
@@ -61,14 +57,14 @@ def changes_view(
         "level_after": result.level.label if result.level else None,
         # the summary's "what changed": the few dimensions that moved most
         "biggest_moves": [
-            {"title": d.dimension.title if d.dimension else "", "before": _points(d.before), "after": _points(d.after),
+            {"title": d.dimension.title if d.dimension else "", "before": points_text(d.before), "after": points_text(d.after),
              "delta": _delta(d.before, d.after)}
             for d in moved[:3]
         ],
-        "overall": {"before": _points(comparison.overall.before), "after": _points(comparison.overall.after),
+        "overall": {"before": points_text(comparison.overall.before), "after": points_text(comparison.overall.after),
                     "delta": _delta(comparison.overall.before, comparison.overall.after)},
         "dimensions": [
-            {"title": d.dimension.title if d.dimension else "", "before": _points(d.before), "after": _points(d.after),
+            {"title": d.dimension.title if d.dimension else "", "before": points_text(d.before), "after": points_text(d.after),
              "delta": _delta(d.before, d.after)}
             for d in comparison.dimensions
         ],

@@ -10,21 +10,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .numbers import points
+from .numbers import points_text
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
 from . import chart
-from .answers import COUNTRY_MAX, MAX_TEXT, ROLE_MAX, TOWN_NAME_MAX, N_, clean_text, is_dont_know, is_visible
-from .compare import PROFILE_WEIGHT, TRAIT_PHRASES, TRAITS_WEIGHT, town_traits
-from .conditions import AnswerValue, is_known
+from .answers import (COUNTRY_MAX, NOT_ANSWERED, ROLE_MAX, TOWN_NAME_MAX, N_, answer_text, clean_text, is_visible,
+                      option_label)
+from .compare import PROFILE_WEIGHT, TRAITS_WEIGHT, town_traits
+from .conditions import is_known
 from .content_model import Content
 from .i18n import ui_translations
+from .library import CASE_TYPES, reason_text
 from .quote_translations import quote_translations
 from .documents import SEED_DOCUMENTS
-from .models import HORIZONS, CaseStudy, Question, QuestionType
+from .models import HORIZONS, CaseStudy, Question
 from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding
 
@@ -94,21 +96,12 @@ HORIZON_TITLES = {"now": N_("Now"), "6-12 months": N_("In 6–12 months"), "1-3 
 SEVERITY_WORDS = {"high": N_("High priority"), "medium": N_("Medium priority"), "low": N_("Low priority")}
 KIND_WORDS = {"risk": N_("Risk"), "strength": N_("Strength")}
 DIRECTION_WORDS = {"raises": N_("raises"), "lowers": N_("lowers"), "neutral": N_("neutral")}
-CASE_TYPES = {
-    "hub": N_("hub"),
-    "network": N_("network"),
-    "district": N_("district"),
-    "project": N_("project"),
-    "organisation": N_("organisation"),
-}
 TRAIT_TITLES = {
     "population_band": N_("Population"),
     "rural_hinterland": N_("Rural hinterland"),
     "existing_hub": N_("Creative hub already open"),
     "heritage_led": N_("Heritage-led"),
 }
-NOT_ANSWERED = N_("Not answered")
-DONT_KNOW_WORDS = N_("Don't know")
 DOES_NOT_APPLY = N_("Does not apply")
 NOT_DOCUMENTED = N_("not documented")
 NOT_STATED = N_("Not stated in the document: %(fields)s.")
@@ -118,16 +111,6 @@ YES, NO = N_("yes"), N_("no")
 ANSWERED_DONT_KNOW = N_("Answered “Don't know”")
 GENERIC_FIND_OUT = N_("The answer to this question, and where the figure or fact comes from.")
 GENERIC_ASK = N_("Whoever in the municipality or among the partners holds this information.")
-# The reasons readiness.compare gives for a similar case (its TRAIT_PHRASES and the
-# "strong in" phrase), as msgids; a reason not listed here is shown as it is.
-REASON_PHRASES = (
-    N_("a town of the same size"),
-    N_("a centre with a rural hinterland"),
-    N_("an existing creative hub"),
-    N_("heritage-led"),
-)
-_STRONG_PREFIX = "strong, as you are, in "
-STRONG_REASON = N_("strong, as you are, in %(dimensions)s")
 PRIORITY_METHOD = N_(
     "The priorities are ranked in one way throughout: the more serious a risk, the earlier it comes; "
     "among risks equally serious, the one that others build on comes first (a strategy before a budget line), "
@@ -139,32 +122,6 @@ FOOTER = N_("Creative cluster readiness · self-assessment")
 PAGE_OF = N_("page %(page)s of %(pages)s")
 
 
-def answer_text(q: Question, value: AnswerValue, gettext: Gettext = _english) -> str:
-    """An answer in words: option labels, never raw values."""
-    if value is None or value == "" or value == []:
-        return gettext(NOT_ANSWERED)
-    if is_dont_know(value):
-        return gettext(DONT_KNOW_WORDS)
-    if q.type == QuestionType.multi and isinstance(value, list):
-        return "; ".join(_label(q, v) for v in value)
-    if q.type == QuestionType.number:
-        number = float(value)  # type: ignore[arg-type]
-        shown = str(int(number)) if number.is_integer() else f"{number:g}"
-        return f"{shown} {q.unit}".strip()
-    if q.type == QuestionType.text:
-        return _cap(value, MAX_TEXT)
-    return _label(q, str(value))
-
-
-def _label(q: Question, value: str) -> str:
-    opt = q.option(value)
-    return opt.label if opt else value
-
-
-def _points(x: float | None) -> str:
-    return "–" if x is None else str(points(x))
-
-
 def _trait_text(name: str, value: object, content: Content, gettext: Gettext = _english) -> str:
     if value is None:
         return gettext(NOT_DOCUMENTED)
@@ -173,14 +130,8 @@ def _trait_text(name: str, value: object, content: Content, gettext: Gettext = _
     if name == "population_band":
         q = content.questions.get("population_band")
         if q is not None:
-            return _label(q, str(value))
+            return option_label(q, str(value))
     return str(value)
-
-
-def _reason(text: str, gettext: Gettext) -> str:
-    if text.startswith(_STRONG_PREFIX):
-        return gettext(STRONG_REASON) % {"dimensions": text[len(_STRONG_PREFIX):]}
-    return gettext(text) if text in REASON_PHRASES else text
 
 
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
@@ -284,7 +235,7 @@ def _dimension_view(
     if d.plan is not None:
         plan = {
             "target": d.plan.target.label,
-            "target_min": _points(d.plan.target.min),
+            "target_min": points_text(d.plan.target.min),
             "reachable": d.plan.reachable,
             "changes": [
                 {
@@ -314,7 +265,7 @@ def _dimension_view(
         "anchor": f"dimension-{d.id}",
         "title": d.title,
         "summary": d.dimension.summary,
-        "score": _points(d.score),
+        "score": points_text(d.score),
         "score_value": d.score,
         "level": d.level.label if d.level else gettext(NOT_ASSESSED),
         "level_description": d.level.description if d.level else gettext(NOT_ASSESSED_TEXT),
@@ -347,7 +298,7 @@ def _case_view(
                 "title": d["title"],
                 "town": d["score"],
                 "town_level": d["level"],
-                "case": None if judgement is None else _points(judgement.score),
+                "case": None if judgement is None else points_text(judgement.score),
                 "note": None if judgement is None else judgement.note,
             }
         )
@@ -362,12 +313,12 @@ def _case_view(
         "summary": case.summary,
         "partners": case.partners,
         "similarity": f"{sc.similarity * 100:.0f}",
-        "reasons": [_reason(r, gettext) for r in sc.reasons],
+        "reasons": [reason_text(r, content, gettext) for r in sc.reasons],
         "shared_dimensions": sc.shared_dimensions,
         "profile": profile,
         "traits": [
             {
-                "title": gettext(TRAIT_TITLES[name]) if name in TRAIT_TITLES else TRAIT_PHRASES.get(name, name),
+                "title": gettext(TRAIT_TITLES[name]),
                 "town": _trait_text(name, traits.get(name), content, gettext),
                 "case": _trait_text(name, case_traits.get(name), content, gettext),
             }
@@ -496,10 +447,10 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
         "author": _("%(town)s self-assessment") % {"town": meta.town},
         "created_iso": meta.created.isoformat(),
         "created_words": _date_words(meta.created, meta.language),
-        "overall": _points(result.overall),
+        "overall": points_text(result.overall),
         "level": result.level,
         "levels": [
-            {"label": lv.label, "min": _points(lv.min), "max": _points(b.high - 1) if b.high < 100 else "100", "description": lv.description}
+            {"label": lv.label, "min": points_text(lv.min), "max": points_text(b.high - 1) if b.high < 100 else "100", "description": lv.description}
             for lv, b in zip(content.levels, bands)
         ],
         "dimensions": dims,

@@ -12,11 +12,7 @@ from typing import Any
 from .compare import SimilarCase
 from .conditions import AnswerValue
 from .models import Dimension, Level, Question, Recommendation, Rule, Source
-
-
-def round_score(x: float | None) -> float | None:
-    """A score as exports show it: one decimal."""
-    return None if x is None else round(x, 1)
+from .numbers import one_decimal
 
 
 @dataclass(frozen=True)
@@ -137,12 +133,12 @@ class AssessmentResult:
         return {
             "town": self.town,
             "country": self.country,
-            "overall": {"score": round_score(self.overall), "level": self.level.label if self.level else None},
+            "overall": {"score": one_decimal(self.overall), "level": self.level.label if self.level else None},
             "dimensions": [
                 {
                     "id": d.id,
                     "title": d.title,
-                    "score": round_score(d.score),
+                    "score": one_decimal(d.score),
                     "level": d.level.label if d.level else None,
                     "answered": d.answered,
                     "applicable": d.applicable,
@@ -163,7 +159,7 @@ class AssessmentResult:
                 for f in self.findings
             ],
             "similar_cases": [
-                {"id": s.case.id, "name": s.case.name, "similarity": round(s.similarity, 3), "reasons": s.reasons}
+                {"id": s.case.id, "name": s.case.name, "similarity": round(s.similarity, 3), "reasons": [r.to_json() for r in s.reasons]}
                 for s in self.similar_cases
             ],
             "data_gaps": [{"question": g.question.id, "reason": g.reason} for g in self.data_gaps],

@@ -143,7 +143,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def app(database_url: str, content: Content, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Flask]:
     # The checked content is the same for every test: load it once, not per app.
     monkeypatch.setattr("webapp.load_content", lambda directory=None: content if directory is None else load_content(directory))
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
+    app = create_app({"TESTING": True, "STRICT_TEMPLATES": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
                       # render slots of this test only (the default is host-wide, shared with other runs)
                       "RENDER_SLOT_DIR": str(tmp_path / "render-slots")})
     yield app

@@ -12,7 +12,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from readiness.compare import TRAIT_PHRASES, compare_case, similar_cases
+from readiness.compare import MAX_STRONG_NAMED, STRONG_IN, TRAIT_READERS, Reason, compare_case, similar_cases
+from readiness.catalogs import ui_translations
+from readiness.library import reason_text
 from readiness.content import LINE_KEY, REPO_ROOT, _validate, load_content, read_yaml
 from readiness.lint import normalise_for_quote
 from readiness.models import DIMENSION_IDS, CaseStudy, Source
@@ -36,7 +38,7 @@ EXPECTED_IDS = {
 }
 POPULATION_BANDS = {"under_10k", "10k_50k", "50k_100k", "100k_250k", "over_250k"}
 # The traits compare.py reads off the town profile (network_of_towns is not one of them).
-COMPARED_TRAITS = tuple(TRAIT_PHRASES)
+COMPARED_TRAITS = tuple(TRAIT_READERS)
 MIN_DOCUMENTED_FOR_RANKING = 3
 
 
@@ -170,7 +172,7 @@ def test_a_town_built_from_a_case_ranks_that_case_first(case: CaseStudy) -> None
     scores = dict(_documented(case))
     traits = _compared_traits(case)
     ranked = sorted(
-        (compare_case(c, scores, traits, {}) for c in CASES.values()),
+        (compare_case(c, scores, traits) for c in CASES.values()),
         key=lambda s: (-s.similarity, s.case.name),
     )
     assert ranked[0].case.id == case.id, [(s.case.id, round(s.similarity, 3)) for s in ranked[:3]]
@@ -202,7 +204,7 @@ def test_similarity_stays_between_0_and_1() -> None:
     for town in towns:
         for traits in trait_sets:
             for case in CASES.values():
-                s = compare_case(case, town, traits, {})
+                s = compare_case(case, town, traits)
                 assert 0.0 <= s.similarity <= 1.0, (case.id, town, traits, s.similarity)
                 assert s.shared_dimensions == sum(
                     1 for d, j in case.profile.items() if j is not None and town.get(d) is not None
@@ -212,11 +214,26 @@ def test_similarity_stays_between_0_and_1() -> None:
 @pytest.mark.parametrize("case", WITH_TRAITS, ids=[c.id for c in WITH_TRAITS])
 def test_matching_traits_give_reasons(case: CaseStudy) -> None:
     traits = _compared_traits(case)
-    result = compare_case(case, {}, traits, {})
+    result = compare_case(case, {}, traits)
     assert result.reasons, f"{case.id}: traits {traits} match but no reason is given"
     for name, value in traits.items():
         if value not in (None, False):
-            assert TRAIT_PHRASES[name] in result.reasons
+            assert Reason(name) in result.reasons
+
+
+def test_reasons_are_data_put_in_words_in_the_readers_language() -> None:
+    """The comparison names dimension ids; the page words them in its language (no English parsed back)."""
+    content = load_content()
+    case = next(c for c in RANKABLE if sum(1 for j in c.profile.values() if j is not None and j.score >= 60) >= 2)
+    strong = [d for d, j in case.profile.items() if j is not None and j.score >= 60]
+    result = compare_case(case, {d: 90.0 for d in strong}, {})
+    assert Reason(STRONG_IN, tuple(strong[:MAX_STRONG_NAMED])) in result.reasons
+    reason = next(r for r in result.reasons if r.kind == STRONG_IN)
+    pt = content.for_language("pt")
+    words = reason_text(reason, pt, ui_translations("pt").gettext)
+    titles = {d.id: d.title for d in pt.dimensions}
+    assert words == "forte, tal como o seu município, em " + ", ".join(titles[d].lower() for d in reason.dimensions)
+    assert reason_text(Reason("heritage_led"), content, str) == "heritage-led"
 
 
 def test_silent_dimensions_are_ignored() -> None:
@@ -226,6 +243,6 @@ def test_silent_dimensions_are_ignored() -> None:
         silent = [d for d, j in case.profile.items() if j is None]
         for value in (0.0, 100.0):
             town = {**base, **{d: value for d in silent}}
-            assert compare_case(case, town, {}, {}).similarity == pytest.approx(
-                compare_case(case, base, {}, {}).similarity
+            assert compare_case(case, town, {}).similarity == pytest.approx(
+                compare_case(case, base, {}).similarity
             )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from readiness import cli
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.priorities import MAX_ACTIONS, SEVERITY_ORDER, SUMMARY_RISKS, rank_findings
 from readiness.scoring import score_assessment
 

@@ -176,8 +176,8 @@ def test_thin_case_does_not_outrank_by_chance():
                          sources=src)
 
     town = {d: 70.0 for d in ("strategy", "cooperation", "funding", "governance")}
-    thin = compare_case(case("thin", {"strategy": 70}), town, {}, {})
-    rich = compare_case(case("rich", {"strategy": 75, "cooperation": 65, "funding": 70, "governance": 72}), town, {}, {})
+    thin = compare_case(case("thin", {"strategy": 70}), town, {})
+    rich = compare_case(case("rich", {"strategy": 75, "cooperation": 65, "funding": 70, "governance": 72}), town, {})
     assert rich.similarity > thin.similarity
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from readiness.answers import check_answers
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.models import DONT_KNOW, Question, QuestionType
 
 

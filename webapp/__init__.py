@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+import jinja2
 from flask import Flask, render_template, request
 from flask_babel import gettext
 from markupsafe import escape
@@ -53,6 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     report.configure(app.config["READINESS_RENDER"])
+    if app.config.get("STRICT_TEMPLATES"):
+        # The tests turn this on: a name a template uses but no view passes fails loudly
+        # instead of rendering blank (the report's templates are always strict).
+        app.jinja_env.undefined = jinja2.StrictUndefined
     # In production (READINESS_ENV=production) an unsafe setup stops the start with what to fix.
     check_config(app.config)
     if app.config.get("TRUSTED_PROXIES"):

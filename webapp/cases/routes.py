@@ -65,8 +65,9 @@ def compare(public_id: str, case_id: str) -> Any:
     side = library.side_by_side(content(), report_service.result_for(assessment), found)
     # built from numbers and escaped content text
     chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name))
+    reasons = [library.reason_text(r, content(), gettext) for r in side.similar.reasons]
     return render_template("cases/compare.html", assessment=assessment, side=side, documents=source_references(content()),
-                           chart=Markup(chart) if chart else None, level_of=_level_of)
+                           chart=Markup(chart) if chart else None, level_of=_level_of, reasons=reasons)
 
 
 def _level_of(score: float | None) -> str:

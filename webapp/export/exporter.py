@@ -26,14 +26,15 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness import export as fmt
-from readiness.cli import UserError, run_command
+from readiness.cli import UserError, print_json, run_command
 from readiness.content import Content, load_content
 from readiness.group import ROLES, group_result
 from readiness.scoring import score_assessment
 
 from webapp.config import Settings
 from webapp.models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
-from webapp.wizard.store import Sessions, hash_token, new_token
+from webapp.tokens import hash_token, new_token
+from webapp.wizard.store import Sessions
 
 
 
@@ -329,11 +330,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
 def run(args: argparse.Namespace) -> int:
     url = args.database or default_database_url()
     if args.import_file:
@@ -345,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{args.import_file} is not JSON: {exc}") from None
         engine, sessions = open_database(url)
         try:
-            _print_json({"imported": import_document(sessions, data)})
+            print_json({"imported": import_document(sessions, data)})
         except ImportProblem as exc:
             raise UserError(f"{args.import_file}: {exc}") from None
         finally:
@@ -362,9 +358,9 @@ def run(args: argparse.Namespace) -> int:
             Path(args.output).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
-        _print_json({"file": args.output, "workspaces": len(doc["workspaces"]), "assessments": len(doc["assessments"])})
+        print_json({"file": args.output, "workspaces": len(doc["workspaces"]), "assessments": len(doc["assessments"])})
     else:
-        _print_json(doc)
+        print_json(doc)
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 from flask import Blueprint, Response, current_app
 
 from readiness import export as fmt
-from readiness.content import Content
+from readiness.content_model import Content
 
 from webapp.export.exporter import export_csv, export_document
 from webapp.extensions import db

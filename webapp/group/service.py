@@ -5,9 +5,9 @@ Used by the group pages, the results page and the report (no views here)."""
 from __future__ import annotations
 
 from readiness import group as group_core
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.group_view import group_section
-from readiness.i18n import ui_translations
+from readiness.catalogs import ui_translations
 
 from webapp.group import store as gstore
 from webapp.wizard import store

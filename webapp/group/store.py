@@ -13,7 +13,9 @@ from sqlalchemy import delete, func, select
 from readiness.conditions import AnswerValue
 
 from webapp.models import AgreedAnswer, Assessment, Contribution, Invitation, utcnow
-from webapp.wizard.store import Sessions, hash_token, new_token
+from webapp import tokens
+from webapp.tokens import hash_token, new_token
+from webapp.wizard.store import Sessions
 
 
 def create_invitation(sessions: Sessions, assessment_id: int, label: str = "", role: str = "") -> tuple[Invitation, str]:
@@ -40,12 +42,7 @@ def active_invitation(sessions: Sessions, public_id: str) -> Invitation | None:
 
 
 def invitation_by_token(sessions: Sessions, token: str) -> Invitation | None:
-    if not token or len(token) > 100:
-        return None
-    with sessions() as session:
-        return session.scalar(
-            select(Invitation).where(Invitation.token_hash == hash_token(token), Invitation.revoked_at.is_(None))
-        )
+    return tokens.by_token(sessions, Invitation, token, "token_hash", Invitation.revoked_at.is_(None))
 
 
 def revoke(sessions: Sessions, assessment_id: int, public_id: str) -> bool:

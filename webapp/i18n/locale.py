@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.i18n import LANGUAGES
 
 SESSION_KEY = "lang"

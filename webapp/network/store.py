@@ -10,7 +10,9 @@ import secrets
 from sqlalchemy import delete, select
 
 from webapp.models import Network, NetworkMember, Workspace
-from webapp.wizard.store import Sessions, hash_token, new_token
+from webapp import tokens
+from webapp.tokens import hash_token, new_token
+from webapp.wizard.store import Sessions
 
 
 def create_network(sessions: Sessions, name: str) -> tuple[Network, str, str]:
@@ -30,27 +32,16 @@ def by_public_id(sessions: Sessions, public_id: str) -> Network | None:
 
 
 def by_token(sessions: Sessions, token: str) -> Network | None:
-    if not token or len(token) > 100:
-        return None
-    with sessions() as session:
-        return session.scalar(select(Network).where(Network.token_hash == hash_token(token)))
+    return tokens.by_token(sessions, Network, token)
 
 
 def by_join_token(sessions: Sessions, token: str) -> Network | None:
-    if not token or len(token) > 100:
-        return None
-    with sessions() as session:
-        return session.scalar(select(Network).where(Network.join_token_hash == hash_token(token)))
+    return tokens.by_token(sessions, Network, token, "join_token_hash")
 
 
 def rotate_join_token(sessions: Sessions, network_id: int) -> str:
     """A new invitation link for member towns: the old one stops working; members stay."""
-    token = new_token()
-    with sessions.begin() as session:
-        net = session.get(Network, network_id)
-        assert net is not None
-        net.join_token_hash = hash_token(token)
-    return token
+    return tokens.rotate_token(sessions, Network, network_id, "join_token_hash")
 
 
 def members(sessions: Sessions, network_id: int) -> list[tuple[NetworkMember, Workspace]]:

@@ -3,8 +3,8 @@ consent given at submission (off by default) or withdrawn later."""
 
 from __future__ import annotations
 
-from readiness.content import Content
-from readiness.i18n import ui_translations
+from readiness.content_model import Content
+from readiness.catalogs import ui_translations
 from readiness.peers import peer_groups, peer_section
 from readiness.scoring import AssessmentResult
 

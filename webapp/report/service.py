@@ -10,7 +10,7 @@ import datetime as dt
 
 from flask import current_app
 
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment

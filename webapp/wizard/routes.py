@@ -12,9 +12,9 @@ from flask_babel import gettext
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.export import safe_filename
-from readiness.report_view import answer_text
+from readiness.answers import answer_text
 
 from webapp import access
 from webapp.peers import service as peers_service
@@ -307,7 +307,5 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def answer_label(question_id: str, value: AnswerValue) -> str:
-    """An answer as the officer saw it: option labels, not stored values ("" when unanswered)."""
-    if value is None:
-        return ""
+    """An answer as the officer saw it, in the page's language (readiness.answers.answer_text)."""
     return answer_text(content().questions[question_id], value, gettext)

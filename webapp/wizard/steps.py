@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext
 
 from readiness.answers import is_visible
 from readiness.conditions import AnswerValue, leaves
-from readiness.content import Content
+from readiness.content_model import Content
 from readiness.models import Question
 
 PROFILE_STEP = "profile"

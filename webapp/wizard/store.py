@@ -8,7 +8,6 @@ tokens are 256-bit secrets of which only the sha256 is stored.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Mapping
@@ -19,17 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from readiness.conditions import AnswerValue
 
 from webapp.db import READ_ONLY
+from webapp import tokens
 from webapp.models import Answer, Assessment, ContentSnapshot, ReportCache, utcnow
+from webapp.tokens import hash_token, new_token
 
 Sessions = sessionmaker[Session]
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
 
 
 @dataclass(frozen=True)
@@ -103,20 +96,12 @@ def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | 
 
 
 def by_token(sessions: Sessions, token: str) -> Assessment | None:
-    if not token or len(token) > 100:
-        return None
-    with sessions() as session:
-        return session.scalar(select(Assessment).where(Assessment.token_hash == hash_token(token)))
+    return tokens.by_token(sessions, Assessment, token)
 
 
 def rotate_token(sessions: Sessions, assessment_id: int) -> str:
     """Issue a new resume link; the old one stops working."""
-    token = new_token()
-    with sessions.begin() as session:
-        a = session.get(Assessment, assessment_id)
-        assert a is not None
-        a.token_hash = hash_token(token)
-    return token
+    return tokens.rotate_token(sessions, Assessment, assessment_id)
 
 
 def load_answers(sessions: Sessions, assessment_id: int) -> dict[str, AnswerValue]:

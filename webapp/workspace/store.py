@@ -11,7 +11,9 @@ import secrets
 from sqlalchemy import select
 
 from webapp.models import Answer, Assessment, Workspace
-from webapp.wizard.store import Sessions, hash_token, new_token
+from webapp import tokens
+from webapp.tokens import hash_token, new_token
+from webapp.wizard.store import Sessions
 
 
 def open_workspace(sessions: Sessions, assessment_id: int) -> tuple[Workspace, str | None]:
@@ -39,19 +41,11 @@ def by_public_id(sessions: Sessions, public_id: str) -> Workspace | None:
 
 
 def by_token(sessions: Sessions, token: str) -> Workspace | None:
-    if not token or len(token) > 100:
-        return None
-    with sessions() as session:
-        return session.scalar(select(Workspace).where(Workspace.token_hash == hash_token(token)))
+    return tokens.by_token(sessions, Workspace, token)
 
 
 def rotate_token(sessions: Sessions, workspace_id: int) -> str:
-    token = new_token()
-    with sessions.begin() as session:
-        ws = session.get(Workspace, workspace_id)
-        assert ws is not None
-        ws.token_hash = hash_token(token)
-    return token
+    return tokens.rotate_token(sessions, Workspace, workspace_id)
 
 
 def assessments(sessions: Sessions, workspace_id: int) -> list[Assessment]:
