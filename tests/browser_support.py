@@ -83,3 +83,18 @@ def create_assessment(page, base: str, town: str = "Ploiești", country: str = "
 
 def next_button(page):  # type: ignore[no-untyped-def]
     return page.locator("button[name=action][value=next]")
+
+
+# axe-core impacts that fail a page.
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in result.response["violations"]
+        if v["impact"] in BLOCKING
+    ]

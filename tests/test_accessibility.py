@@ -8,23 +8,9 @@ phone and at 200% zoom: tests/test_phone.py.
 from __future__ import annotations
 
 import pytest
-from browser_support import answer_every_question_on_the_page, create_assessment, next_button
+from browser_support import answer_every_question_on_the_page, create_assessment, next_button, violations
 
 pytestmark = pytest.mark.browser
-
-BLOCKING = {"serious", "critical"}
-
-
-def violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'][:3])}"
-        for v in result.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
-
 
 def test_every_page_type_has_no_serious_violation(browser, live_server: str):
     page = browser.new_page()

@@ -16,8 +16,7 @@ from sqlalchemy import select
 
 from conftest import Wizard, csrf_token, fresh_database
 from readiness import export as fmt
-from test_group import answer, join
-from test_workspace import open_workspace
+from flows import answer, join, open_workspace
 from webapp.export import exporter as webexport
 from webapp.models import Assessment, Invitation, Workspace
 

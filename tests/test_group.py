@@ -7,43 +7,10 @@ import re
 
 import pytest
 
-from conftest import Wizard, csrf_token
+from conftest import csrf_token
+from flows import answer, invite, join, owner_with_invitation
 from readiness import cli
 from readiness import group as group_core
-
-
-def invite(wizard: Wizard, label: str, role: str) -> str:
-    """The owner makes a personal link for one person; returns its path (/i/...)."""
-    page = wizard.client.get(wizard.url("group")).get_data(as_text=True)
-    response = wizard.client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": label, "role": role})
-    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
-    html = wizard.client.get(wizard.url("group")).get_data(as_text=True)
-    return re.search(r'value="http://localhost(/i/[^"]+)"', html).group(1)
-
-
-def owner_with_invitation(wizard: Wizard, label: str = "Chamber of commerce", role: str = "business") -> str:
-    wizard.start(town="Viareggio", country="Italy")
-    return invite(wizard, label, role)
-
-
-def join(app, link: str, role: str | None = None):  # type: ignore[no-untyped-def]
-    """Open a personal link in a new browser and start answering; returns (client, contribution id)."""
-    client = app.test_client()
-    entered = client.get(link)
-    assert entered.status_code == 302 and "/i/" not in entered.headers["Location"]
-    page = client.get(entered.headers["Location"]).get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page)} | ({"role": role} if role else {})
-    response = client.post(entered.headers["Location"], data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    contribution = response.headers["Location"].split("/c/")[1].split("/")[0]
-    return client, contribution
-
-
-def answer(client, contribution: str, step: str, values: dict):  # type: ignore[no-untyped-def]
-    page = client.get(f"/c/{contribution}/step/{step}")
-    assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), "action": "next", **values}
-    return client.post(f"/c/{contribution}/step/{step}", data=data)
 
 
 def test_two_contributors_keep_their_own_answers_and_the_spread_is_right(app, wizard, content):

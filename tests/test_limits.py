@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from conftest import Wizard, csrf_token
-from test_group import owner_with_invitation
+from flows import owner_with_invitation
 from webapp import create_app
 
 

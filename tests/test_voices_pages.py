@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from test_accessibility import violations
+from browser_support import violations
 from towns import strong_answers, weak_answers
 from webapp import create_app
 from webapp.db import upgrade_database

@@ -9,6 +9,7 @@ import re
 from markupsafe import escape
 
 from conftest import Wizard, best_value, csrf_token
+from flows import open_workspace
 from readiness import history as history_core
 from readiness.scoring import score_assessment
 
@@ -19,14 +20,6 @@ def weakest(q):
         scored = [o for o in q.options if o.score is not None]
         return min(scored, key=lambda o: o.score).value if scored else value
     return value
-
-
-def open_workspace(wizard: Wizard) -> str:
-    page = wizard.client.get(wizard.url("results")).get_data(as_text=True)
-    assert "Open the town workspace" in page
-    response = wizard.client.post(wizard.url("workspace"), data={"csrf_token": csrf_token(page)})
-    assert response.status_code == 302
-    return response.headers["Location"]
 
 
 @pytest.mark.slow
