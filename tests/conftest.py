@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
 
-from readiness.answers import is_visible
+from readiness.answers import check_answers, is_visible
 from readiness.content import Content, load_content
 from readiness.models import Question, QuestionType
 from webapp import create_app
@@ -169,10 +169,26 @@ def csrf_token(html: str) -> str:
     return m.group(1) or m.group(2)
 
 
+# The answer builders: the best answer (as a form posts it, or as stored) and a whole
+# best-answered questionnaire. tests/towns.py builds the weak and mixed towns beside it.
+
+
+def best_answer(q: Question) -> Any:
+    """The highest-scoring answer to a question, as stored (a number as a number)."""
+    if q.type == QuestionType.number:
+        return int(max(q.score_bands, key=lambda b: b.score).min) if q.score_bands else int(q.min or 1)
+    return best_value(q)
+
+
+def best_answers(content: Content) -> dict[str, Any]:
+    """The best answer to every question, checked as the wizard checks them."""
+    return check_answers(content.questions, {q.id: best_answer(q) for q in content.questions.values()})
+
+
 def best_value(q: Question) -> Any:
     """The highest-scoring answer to a question, as a form would post it."""
     if q.type == QuestionType.number:
-        return str(int(max(q.score_bands, key=lambda b: b.score).min)) if q.score_bands else str(int(q.min or 1))
+        return str(best_answer(q))
     if q.type == QuestionType.text:
         return "Notes"
     scored = [o for o in q.options if o.score is not None] or [o for o in q.options if o.value != "dont_know"]

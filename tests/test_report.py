@@ -22,6 +22,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from conftest import best_answers
+
 from readiness import chart, report
 from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, check_answers
 from readiness.content import Content, load_content
@@ -227,20 +229,6 @@ def test_nothing_is_fetched_for_a_normal_report(rendered: dict) -> None:
     fetcher = rendered["fetcher"]
     assert fetcher.refused == []
     assert all(url.startswith(report.ASSET_BASE) for url in fetcher.requested)
-
-
-def best_answers(content: Content) -> dict[str, Any]:
-    raw: dict[str, Any] = {}
-    for q in content.questions.values():
-        if q.type == QuestionType.number:
-            raw[q.id] = int(max(q.score_bands, key=lambda b: b.score).min) if q.score_bands else int(q.min or 1)
-        elif q.type == QuestionType.text:
-            raw[q.id] = "Notes"
-        elif q.type == QuestionType.multi:
-            raw[q.id] = [o.value for o in q.options if not o.exclusive and o.value != DONT_KNOW][:q.max_choices]
-        else:
-            raw[q.id] = max((o for o in q.options if o.value != DONT_KNOW), key=lambda o: o.score or 0).value
-    return check_answers(content.questions, raw)
 
 
 @pytest.mark.parametrize("kind", ["empty", "best"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from conftest import best_answers
 from readiness.answers import check_answers
 from readiness.content_model import Content
 from readiness.models import DONT_KNOW, Question, QuestionType
@@ -37,9 +38,8 @@ def weak_answers(content: Content) -> dict[str, Any]:
 
 
 def strong_answers(content: Content) -> dict[str, Any]:
-    """The highest-scoring answer everywhere."""
-    raw = {q.id: _extreme(q, best=True) for q in content.questions.values()}
-    return check_answers(content.questions, raw)
+    """The highest-scoring answer everywhere (the one builder in conftest)."""
+    return best_answers(content)
 
 
 def mixed_answers(content: Content, text: str = "Notes from the working group.") -> dict[str, Any]:
