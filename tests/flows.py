@@ -1,11 +1,11 @@
 """Walks that several test modules share, beyond the wizard (conftest.Wizard): the group's
-personal links and the town workspace link. Test modules import from here, never from each other."""
+personal links, the town workspace link, the language picker, a weak town's answers. Test modules import from here, never from each other."""
 
 from __future__ import annotations
 
 import re
 
-from conftest import Wizard, csrf_token
+from conftest import Wizard, best_value, csrf_token
 
 
 def invite(wizard: Wizard, label: str, role: str) -> str:
@@ -48,3 +48,18 @@ def open_workspace(wizard: Wizard) -> str:
     response = wizard.client.post(wizard.url("workspace"), data={"csrf_token": csrf_token(page)})
     assert response.status_code == 302
     return response.headers["Location"]
+
+
+def choose_language(client, lang: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    page = client.get(next_path).get_data(as_text=True)
+    response = client.post("/language", data={"csrf_token": csrf_token(page), "language": lang, "next": next_path})
+    assert response.status_code == 302 and response.headers["Location"].endswith(next_path)
+
+
+def weakest(q):  # type: ignore[no-untyped-def]
+    """The lowest-scoring answer where a question has scored options, else the best one (a weak town)."""
+    value = best_value(q)
+    if q.type.value in ("single", "scale", "yesno"):
+        scored = [o for o in q.options if o.score is not None]
+        return min(scored, key=lambda o: o.score).value if scored else value
+    return value

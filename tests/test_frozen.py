@@ -16,7 +16,7 @@ from conftest import Wizard, csrf_token
 from readiness.content import Content, load_content
 from readiness.report_view import report_context
 from readiness.snapshot import content_files, content_from_files
-from test_workspace import open_workspace, weakest
+from flows import open_workspace, weakest
 
 NEW_VERSION = "2099.1.1"
 

@@ -11,13 +11,8 @@ import pypdf
 from markupsafe import escape
 
 from conftest import best_value, csrf_token
+from flows import choose_language
 from webapp.wizard.steps import all_steps
-
-
-def choose_language(client, lang: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
-    page = client.get(next_path).get_data(as_text=True)
-    response = client.post("/language", data={"csrf_token": csrf_token(page), "language": lang, "next": next_path})
-    assert response.status_code == 302 and response.headers["Location"].endswith(next_path)
 
 
 def pdf_text(data: bytes) -> str:

@@ -14,7 +14,7 @@ from conftest import Wizard
 from readiness.content import Content
 from readiness.models import QuestionType
 from readiness.scoring import score_assessment
-from test_languages import choose_language
+from flows import choose_language
 from towns import TOWNS
 
 

@@ -9,17 +9,9 @@ import re
 from markupsafe import escape
 
 from conftest import Wizard, best_value, csrf_token
-from flows import open_workspace
+from flows import open_workspace, weakest
 from readiness import history as history_core
 from readiness.scoring import score_assessment
-
-
-def weakest(q):
-    value = best_value(q)
-    if q.type.value in ("single", "scale", "yesno"):
-        scored = [o for o in q.options if o.score is not None]
-        return min(scored, key=lambda o: o.score).value if scored else value
-    return value
 
 
 @pytest.mark.slow
