@@ -8,6 +8,9 @@ DATABASE_URL (webapp/config.py). The app refuses to start without them.
 import multiprocessing
 import os
 
+from readiness.settings import RenderSettings
+from webapp.config import Settings
+
 os.environ.setdefault("READINESS_ENV", "production")
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -19,7 +22,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(8, multiprocessing.cpu_count
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = max_requests // 10
 # Longer than the report's render time limit, so that the limit, not gunicorn, stops a slow render.
-timeout = int(float(os.environ.get("READINESS_RENDER_TIMEOUT", "60"))) + 30
+timeout = int(RenderSettings().timeout) + 30
 graceful_timeout = 30
 accesslog = "-"
 # Never log query strings: they could carry a resume token in a mistyped link.
@@ -27,7 +30,7 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
-    renders = int(os.environ.get("READINESS_MAX_RENDERS", "1"))
+    renders = Settings().MAX_CONCURRENT_RENDERS
     if renders >= server.cfg.workers:
         raise SystemExit(f"READINESS_MAX_RENDERS={renders} must be below the number of workers "
                          f"({server.cfg.workers}) so that pages stay responsive while reports render")
