@@ -511,17 +511,19 @@ def _report_msgids() -> set[str]:
 
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     ids: set[str] = set()
-    from readiness import report_docx, report_view
+    from readiness import answers, library, report_docx, report_view
 
     # The view model holds the report's own words (N_); the templates of both editions the rest.
     templates = [report.REPORT_DIR / "report.html", report.REPORT_DIR / "summary.html",
                  *sorted(report.REPORT_DIR.glob("_*.html"))]  # and their partials
     for method, path in [*(("jinja2", t) for t in templates), ("python", Path(report_view.__file__)),
-                         ("python", Path(report.__file__)), ("python", Path(report_docx.__file__))]:
+                         ("python", Path(report.__file__)), ("python", Path(report_docx.__file__)),
+                         # the answer words and the case library's words the report uses
+                         ("python", Path(answers.__file__)), ("python", Path(library.__file__))]:
         for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
             ids.update(message if isinstance(message, tuple) else (message,))
     # Not blind: the view model's words are among them.
-    assert {report_view.SEVERITY_WORDS["high"], report_view.NOT_ANSWERED, report_view.PAGE_OF} <= ids
+    assert {report_view.SEVERITY_WORDS["high"], answers.NOT_ANSWERED, report_view.PAGE_OF, library.STRONG_REASON} <= ids
     return ids
 
 
