@@ -1,14 +1,19 @@
 """The report's view model: everything the report (and the results page) shows,
 computed from the content, the result and the report's language. Pure: no I/O,
 no WeasyPrint, no web framework; ``readiness.report`` lays it out and renders it.
+
+``report_view`` returns a typed ``ReportView``; ``report_context`` gives its fields as
+template variables. Longer than the core's other modules (~570 lines) because it is the
+one place the report's chapters are worded, one small function per chapter's rows, in
+chapter order; the summary and full editions are the seam it is to be split along.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, fields
+from typing import Any, Callable, Mapping
 
 from .numbers import points_text
 
@@ -26,7 +31,7 @@ from .i18n import ui_translations
 from .library import CASE_TYPES, reason_text
 from .quote_translations import quote_translations
 from .documents import SEED_DOCUMENTS
-from .models import HORIZONS, CaseStudy, Question
+from .models import HORIZONS, CaseStudy, Level, Question
 from .report_changes import PreviousAssessment, changes_view
 from .scoring import AssessmentResult, DimensionResult, Finding
 
@@ -369,7 +374,64 @@ def _running_words(gettext: Gettext) -> dict[str, str]:
     return {"footer": gettext(FOOTER), "page_before": before, "page_between": between, "page_after": after}
 
 
+@dataclass(frozen=True)
+class ReportView:
+    """What the report (and the results page) shows: one typed field per name the
+    templates use. The rows inside (dimensions, findings, cases, ...) are still dicts
+    built by the ``_*_view`` functions above."""
+
+    content: Content
+    result: AssessmentResult
+    meta: ReportMeta
+    title: str
+    author: str
+    created_iso: str
+    created_words: str
+    overall: str
+    level: Level | None
+    levels: list[dict[str, Any]]
+    dimensions: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    risks: list[dict[str, Any]]
+    strengths: list[dict[str, Any]]
+    top_risks: list[dict[str, Any]]
+    top_strengths: list[dict[str, Any]]
+    first_actions: list[dict[str, Any]]
+    priorities: list[dict[str, Any]]
+    priorities_are_strengths: bool
+    summary_plan: list[dict[str, Any]]
+    edition: str
+    nearest: dict[str, Any] | None
+    horizons: list[dict[str, Any]]
+    data_gaps: list[dict[str, str]]
+    cases: list[dict[str, Any]]
+    appendix: list[dict[str, Any]]
+    documents: Mapping[str, str]
+    bibliography: list[dict[str, Any]]
+    priority_ids: list[str]
+    priority_method: str
+    chart_svg: Markup
+    answered: int
+    applicable: int
+    profile_weight: str
+    traits_weight: str
+    not_documented: str
+    running: dict[str, str]
+    group: dict[str, Any] | None
+    peers: dict[str, Any] | None
+    changes: dict[str, Any] | None
+
+    def context(self) -> dict[str, Any]:
+        """The fields as template variables (shallow: the content and result stay objects)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 def report_context(content: Content, result: AssessmentResult, meta: ReportMeta) -> dict[str, Any]:
+    """The report's template variables (``report_view(...).context()``)."""
+    return report_view(content, result, meta).context()
+
+
+def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) -> ReportView:
     """Everything the template needs, derived from the content and the result.
 
     ``content`` should be worded in ``meta.language`` (``content.for_language``);
@@ -439,52 +501,52 @@ def report_context(content: Content, result: AssessmentResult, meta: ReportMeta)
     svg = chart.radar_svg(axes, bands, title=_("Readiness scores by dimension"))  # no user text in the SVG
 
     nearest = dict(cases[0], summary=_first_sentences(cases[0]["summary"])) if cases else None
-    return {
-        "content": content,
-        "result": result,
-        "meta": meta,
-        "title": _("Creative cluster readiness: %(town)s") % {"town": meta.town},
-        "author": _("%(town)s self-assessment") % {"town": meta.town},
-        "created_iso": meta.created.isoformat(),
-        "created_words": _date_words(meta.created, meta.language),
-        "overall": points_text(result.overall),
-        "level": result.level,
-        "levels": [
+    return ReportView(
+        content=content,
+        result=result,
+        meta=meta,
+        title=_("Creative cluster readiness: %(town)s") % {"town": meta.town},
+        author=_("%(town)s self-assessment") % {"town": meta.town},
+        created_iso=meta.created.isoformat(),
+        created_words=_date_words(meta.created, meta.language),
+        overall=points_text(result.overall),
+        level=result.level,
+        levels=[
             {"label": lv.label, "min": points_text(lv.min), "max": points_text(b.high - 1) if b.high < 100 else "100", "description": lv.description}
             for lv, b in zip(content.levels, bands)
         ],
-        "dimensions": dims,
-        "findings": findings,
-        "risks": risks,
-        "strengths": strengths,
-        "top_risks": [by_id[f.id] for f in summary.risks],
-        "top_strengths": [by_id[f.id] for f in summary.strengths],
-        "first_actions": first_actions,
-        "priorities": priorities,
-        "priorities_are_strengths": not summary.risks,
-        "summary_plan": [h for h in summary_plan if h["actions"]],
-        "edition": meta.edition,
-        "nearest": nearest,
-        "horizons": horizons,
-        "data_gaps": [_data_gap_view(g, _) for g in result.data_gaps],
-        "cases": cases,
-        "appendix": appendix,
-        "documents": SEED_DOCUMENTS,
-        "bibliography": bibliography_view(content, _),
-        "priority_ids": [f.id for f in summary.findings],
-        "priority_method": _(PRIORITY_METHOD),
-        "chart_svg": Markup(svg),  # built from numbers and escaped titles in chart.py
-        "answered": sum(d.answered for d in result.dimensions),
-        "applicable": sum(d.applicable for d in result.dimensions),
-        "profile_weight": f"{PROFILE_WEIGHT * 100:.0f}",
-        "traits_weight": f"{TRAITS_WEIGHT * 100:.0f}",
-        "not_documented": _(NOT_DOCUMENTED),
-        "running": _running_words(_),
-        "group": meta.group,
-        "peers": meta.peers,
-        "changes": changes_view(content, meta.previous, result, _, answer_text,
+        dimensions=dims,
+        findings=findings,
+        risks=risks,
+        strengths=strengths,
+        top_risks=[by_id[f.id] for f in summary.risks],
+        top_strengths=[by_id[f.id] for f in summary.strengths],
+        first_actions=first_actions,
+        priorities=priorities,
+        priorities_are_strengths=not summary.risks,
+        summary_plan=[h for h in summary_plan if h["actions"]],
+        edition=meta.edition,
+        nearest=nearest,
+        horizons=horizons,
+        data_gaps=[_data_gap_view(g, _) for g in result.data_gaps],
+        cases=cases,
+        appendix=appendix,
+        documents=SEED_DOCUMENTS,
+        bibliography=bibliography_view(content, _),
+        priority_ids=[f.id for f in summary.findings],
+        priority_method=_(PRIORITY_METHOD),
+        chart_svg=Markup(svg),  # built from numbers and escaped titles in chart.py
+        answered=sum(d.answered for d in result.dimensions),
+        applicable=sum(d.applicable for d in result.dimensions),
+        profile_weight=f"{PROFILE_WEIGHT * 100:.0f}",
+        traits_weight=f"{TRAITS_WEIGHT * 100:.0f}",
+        not_documented=_(NOT_DOCUMENTED),
+        running=_running_words(_),
+        group=meta.group,
+        peers=meta.peers,
+        changes=changes_view(content, meta.previous, result, _, answer_text,
                                 _date_words(meta.previous.date, meta.language)) if meta.previous else None,
-    }
+    )
 
 
 def _first_sentences(text: str, limit: int = 320) -> str:
