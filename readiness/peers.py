@@ -71,8 +71,10 @@ def peer_groups(pool: Sequence[PeerEntry], town_key: str, band: str, country: st
                 dimension_ids: Sequence[str]) -> list[PeerGroup]:
     """The town's peer groups: same band; and same band and country when that has enough towns."""
     peers = [e for e in pool if e.town_key != town_key and e.population_band == band]
-    groups = [_group(BAND, peers, dimension_ids)]
     same_country = [e for e in peers if e.country.casefold() == country.casefold()]
+    if peers and len(same_country) == len(peers):  # every peer is in the same country: one table, said so
+        return [_group(BAND_COUNTRY, peers, dimension_ids)]
+    groups = [_group(BAND, peers, dimension_ids)]
     if len(same_country) >= MIN_TOWNS:
         groups.append(_group(BAND_COUNTRY, same_country, dimension_ids))
     return groups

@@ -432,5 +432,6 @@ def report_documents(content: Content, result: AssessmentResult, meta: ReportMet
         return (first,)
     english = content.for_language("en")
     result_en = score_assessment(english, result.answers, result.town, result.country)
-    meta_en = dataclasses.replace(meta, language="en", bilingual=False)
+    meta_en = dataclasses.replace(meta, language="en", bilingual=False, group=meta.group_en, peers=meta.peers_en,
+                                  group_en=None, peers_en=None)
     return first, build_report_html(english, result_en, meta_en)

@@ -67,6 +67,9 @@ class ReportMeta:
     # (readiness.peers.peer_section). Laid out by the partials _group.html and _peers.html.
     group: dict | None = None
     peers: dict | None = None
+    # The same sections in English, for the English part of a bilingual report.
+    group_en: dict | None = None
+    peers_en: dict | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "town", _cap(self.town, TOWN_NAME_MAX))

@@ -18,10 +18,12 @@ def test_figures_appear_only_from_five_towns_and_never_for_fewer():
     (band,) = peers.peer_groups(four, "me", "10k_50k", "Portugal", ["strategy", "funding"])
     assert not band.enough and band.dimensions == {"strategy": None, "funding": None}
     five = four + [entry("w9", score=90.0)]
-    (band, country) = peers.peer_groups(five, "me", "10k_50k", "Portugal", ["strategy", "funding"])
+    (band,) = peers.peer_groups(five, "me", "10k_50k", "Portugal", ["strategy", "funding"])
     assert band.enough and band.dimensions["strategy"] == peers.Spread(5, 10.0, 20.0, 30.0)
     assert band.dimensions["funding"] is None  # nobody scored it: no figure of fewer than 5 towns
-    assert country.label == peers.BAND_COUNTRY
+    assert band.label == peers.BAND_COUNTRY  # all five are in the same country: one table, labelled so
+    (band, country) = peers.peer_groups(five + [entry("w6", country="Italy")], "me", "10k_50k", "Portugal", ["strategy"])
+    assert (band.label, band.towns, country.label, country.towns) == (peers.BAND, 6, peers.BAND_COUNTRY, 5)
     # the town itself is not its own peer: with it, 5 entries are 4 peers
     (mine,) = peers.peer_groups(five, "w9", "10k_50k", "Portugal", ["strategy"])
     assert mine.towns == 4 and not mine.enough

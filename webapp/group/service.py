@@ -45,11 +45,11 @@ def has_group(assessment: Assessment) -> bool:
     return any(c.answers for c in gstore.contributions(db.sessions, assessment.id))
 
 
-def section_for(content: Content, assessment: Assessment) -> dict | None:
+def section_for(content: Content, assessment: Assessment, language: str | None = None) -> dict | None:
     """"Where views differ" for the results page and the report, in the assessment's language."""
     if not has_group(assessment):
         return None
     group = group_for(content, assessment)
     if len(group.contributors) < 2:
         return None
-    return group_section(group, ui_translations(assessment.language).gettext, show_names=assessment.show_names)
+    return group_section(group, ui_translations(language or assessment.language).gettext, show_names=assessment.show_names)

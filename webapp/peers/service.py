@@ -23,7 +23,8 @@ def set_consent(assessment: Assessment, result: AssessmentResult, consent: bool)
         peers_store.withdraw(db.sessions, assessment.id)
 
 
-def section_for(content: Content, assessment: Assessment, result: AssessmentResult) -> dict | None:
+def section_for(content: Content, assessment: Assessment, result: AssessmentResult,
+                language: str | None = None) -> dict | None:
     """None for a draft; else the groups (each says whether it has enough towns to show)."""
     band = result.answers.get(BAND_QUESTION)
     if assessment.status != "submitted" or not isinstance(band, str):
@@ -31,7 +32,7 @@ def section_for(content: Content, assessment: Assessment, result: AssessmentResu
     groups = peer_groups(peers_store.pool(db.sessions, band), peers_store.town_key(assessment), band,
                          assessment.country, [d.id for d in content.dimensions])
     return peer_section(groups, {d.id: d.score for d in result.dimensions}, {d.id: d.title for d in content.dimensions},
-                        ui_translations(assessment.language).gettext, peers_store.in_pool(db.sessions, assessment.id))
+                        ui_translations(language or assessment.language).gettext, peers_store.in_pool(db.sessions, assessment.id))
 
 
 def in_pool(assessment: Assessment) -> bool:

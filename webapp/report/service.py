@@ -89,9 +89,11 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
 
 def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True,
              edition: str = "summary") -> ReportMeta:
-    from webapp.group import service as group_service  # the group's voices; the anonymous peers
-    from webapp.peers import service as peers_service  # the group's voices; the anonymous peers
+    from webapp.group import service as group_service  # the group's voices
+    from webapp.peers import service as peers_service  # the anonymous peers
 
+    both = bilingual and assessment.language != "en"
+    english = content(assessment).for_language("en")
     return ReportMeta(
         town=assessment.town,
         country=assessment.country,
@@ -104,6 +106,9 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
         previous=previous_for(assessment) if with_previous else None,
         group=group_service.section_for(content(assessment), assessment),
         peers=peers_service.section_for(content(assessment), assessment, result_for(assessment)),
+        # the English part of a bilingual report has these sections in English too
+        group_en=group_service.section_for(english, assessment, "en") if both else None,
+        peers_en=peers_service.section_for(english, assessment, result_for(assessment), "en") if both else None,
     )
 
 
