@@ -16,7 +16,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
-from .content import Content
+from .content_model import Content
 from .i18n import ui_translations
 from .report_view import ReportMeta, report_context
 from .scoring import AssessmentResult
