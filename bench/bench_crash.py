@@ -220,7 +220,8 @@ def random_answers(questions: list[Any], rng: random.Random, serial: int) -> tup
     for q in questions:
         if q.type == QuestionType.multi:
             plain = [o.value for o in q.options if not o.exclusive]
-            chosen = set(rng.sample(plain, rng.randint(1, len(plain)))) if plain else {q.options[0].value}
+            most = min(len(plain), q.max_choices or len(plain))  # the bank's limit ("tick up to four")
+            chosen = set(rng.sample(plain, rng.randint(1, most))) if plain else {q.options[0].value}
             fields += [(q.id, v) for v in chosen]
             stored[q.id] = [o.value for o in q.options if o.value in chosen]
         elif q.type == QuestionType.number:
