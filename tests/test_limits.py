@@ -167,9 +167,13 @@ def test_limits_count_the_client_the_trusted_proxy_names_and_no_forged_header_es
     monkeypatch.setattr("webapp.load_content", lambda directory=None: content)
     base = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
             "LIMIT_BAD_LINKS": "3 per 10 minutes"}
-    behind_proxy = create_app({**base, "TRUSTED_PROXIES": 1}).test_client()
-    guess = lambda c, i, xff: c.get(f"/r/{'p' * 40}{i:03d}", headers={"X-Forwarded-For": xff}).status_code  # noqa: E731
-    assert [guess(behind_proxy, i, "203.0.113.1") for i in range(4)] == [404, 404, 404, 429]
-    assert guess(behind_proxy, 9, "203.0.113.2") == 404  # another client behind the same proxy
-    direct = create_app({**base, "TRUSTED_PROXIES": 0}).test_client()  # no proxy: the header is the client's word
-    assert [guess(direct, i, f"203.0.113.{i}") for i in range(4)] == [404, 404, 404, 429]
+    apps = [create_app({**base, "TRUSTED_PROXIES": 1}), create_app({**base, "TRUSTED_PROXIES": 0})]
+    try:
+        behind_proxy, direct = (a.test_client() for a in apps)  # direct: no proxy, the header is the client's word
+        guess = lambda c, i, xff: c.get(f"/r/{'p' * 40}{i:03d}", headers={"X-Forwarded-For": xff}).status_code  # noqa: E731
+        assert [guess(behind_proxy, i, "203.0.113.1") for i in range(4)] == [404, 404, 404, 429]
+        assert guess(behind_proxy, 9, "203.0.113.2") == 404  # another client behind the same proxy
+        assert [guess(direct, i, f"203.0.113.{i}") for i in range(4)] == [404, 404, 404, 429]
+    finally:  # close their PostgreSQL connections now, not when a later test's garbage collection finds them
+        for a in apps:
+            a.extensions["readiness_db"].engine.dispose()
