@@ -359,15 +359,15 @@ class CrashLoop:
                 b = Browser()
                 b.port = self.port
                 status, _, html = b.request("GET", "/start")
-                status, location, _ = b.request("POST", "/start", [
+                status, _, page = b.request("POST", "/start", [
                     ("csrf_token", csrf(html)), ("town", f"Crashtown {i}"), ("country", "Romania"),
                     ("population_band", "10k_50k")])
-                if status != 302:
+                if status != 201:  # the link page, answering the post
                     raise RuntimeError(f"start: {status}")
-                public_id = location.split("/a/")[1].split("/")[0]
+                public_id = re.search(r'href="/a/([0-9a-f]+)"', page).group(1)
                 self.public_ids.append(public_id)
                 browsers.append(b)
-                # acknowledged by the start page's redirect: the population band, nothing else
+                # acknowledged by the start page's answer: the population band, nothing else
                 for step_id, questions in self.steps:
                     start = {"population_band": "10k_50k"} if step_id == "profile" else {}
                     self.states[(public_id, step_id)] = StepState(acked={k: v for k, v in start.items()

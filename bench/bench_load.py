@@ -15,6 +15,7 @@ expected 200/302), and how many reports rendered (and were refused busy, 503).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import statistics
@@ -96,10 +97,11 @@ class Load:
 
     def start(self, browser: Browser, town: str, record: bool = True) -> str | None:
         _, _, html = self.timed(browser, "GET", "/start", record=record)
-        status, location, _ = self.timed(browser, "POST", "/start", [
+        status, _, page = self.timed(browser, "POST", "/start", [
             ("csrf_token", csrf(html)), ("town", town), ("country", "Romania"), ("population_band", "10k_50k")],
-            expect=302, record=record)
-        return location.split("/a/")[1].split("/")[0] if status == 302 else None
+            expect=201, record=record)
+        found = re.search(r'href="/a/([0-9a-f]+)"', page) if status == 201 else None  # the link page
+        return found.group(1) if found else None
 
     def walk(self, browser: Browser, public_id: str, record: bool = True) -> bool:
         for sid, fields in self.steps:

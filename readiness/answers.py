@@ -8,6 +8,7 @@ form or raises ``AnswerError`` with a sentence an officer can act on.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from typing import Any, Callable, Mapping
 
@@ -41,18 +42,109 @@ class AnswerError(ValueError):
         return self.template % self.params
 
 
+# Bidi embeddings, overrides and isolates: typed text never needs them, and one left open
+# reverses what follows it on a page or in the PDF.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that fonts draw as nothing (Hangul and halfwidth fillers, the braille
+# blank, Khmer inherent vowels, the combining grapheme joiner).
+BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+
+
 def clean_text(value: str) -> str:
-    """Drop control characters (keeping newlines and tabs) and trim."""
+    """NFC; drop control characters (keeping newlines and tabs) and bidi controls; trim."""
     kept = (
         ch
-        for ch in value
-        if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
+        for ch in unicodedata.normalize("NFC", value)
+        if ch in "\n\t" or (unicodedata.category(ch) not in {"Cc", "Cs", "Co"} and ch not in BIDI_CONTROLS)
     )
     return "".join(kept).replace("\r\n", "\n").strip()
 
 
-def normalise_answer(q: Question, raw: Any) -> AnswerValue:
-    """Return the value to store, ``None`` for "no answer", or raise AnswerError."""
+def _invisible(ch: str) -> bool:
+    code = ord(ch)
+    return (unicodedata.category(ch) in {"Cf", "Cc", "Cs", "Co", "Cn"} or ch in BLANK_LOOKING
+            or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF)  # variation selectors
+
+
+def clean_name(value: str) -> str:
+    """A name (town, role) as stored: NFC, so that a composed and a decomposed “Óbidos” are the
+    same town; no control, format (zero-width, joiners, bidi, soft hyphen, tags), variation
+    selector or blank-looking character; no combining mark without a letter under it; any
+    whitespace as one space; trimmed. May be empty: see ``has_visible``."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", value):
+        if ch.isspace():
+            out.append(" ")
+        elif _invisible(ch):
+            continue
+        elif unicodedata.category(ch).startswith("M"):
+            if out and unicodedata.category(out[-1])[0] in "LM":
+                out.append(ch)
+        else:
+            out.append(ch)
+    return unicodedata.normalize("NFC", re.sub(" {2,}", " ", "".join(out)).strip())
+
+
+def has_visible(name: str) -> bool:
+    """True if the name has a letter or a digit (what is left after ``clean_name``)."""
+    return any(unicodedata.category(ch)[0] in "LN" and not _invisible(ch) for ch in name)
+
+
+def marks(language: str) -> tuple[str, str]:
+    """The decimal mark and the thousands separator of a language ("." and "," in English)."""
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        decimal = get_decimal_symbol(language or "en")
+    except Exception:  # an unknown locale: English
+        decimal = "."
+    return (",", ".") if decimal == "," else (".", ",")
+
+
+def parse_number(question_id: str, text: str, language: str = "en") -> float:
+    """A number as the officer typed it, in the marks of their language: "1,000" is a
+    thousand in English and "1.500" fifteen hundred in Italian. Spaces may group digits.
+    A form that reads two ways ("1.500" in English: 1.5 or 1500?) is refused, as is a
+    separator in the wrong place; never guessed."""
+    decimal, group = marks(language)
+    body = re.sub(r"\s", "", text.strip().replace("\u2212", "-"))
+    sign = ""
+    if body[:1] in "+-" and body:
+        sign, body = body[0].replace("+", ""), body[1:]
+    if not body or len(body) > 40:
+        raise AnswerError(question_id, N_("Enter a number."))
+    d, g = re.escape(decimal), re.escape(group)
+    ambiguous = AnswerError(question_id, N_("“%(text)s” can be read two ways. Write it without a thousands "
+                                            "separator (for example %(example)s), with “%(decimal)s” for decimals."),
+                            text=text.strip()[:20], example="1500", decimal=decimal)
+    if re.fullmatch(r"\d+", body):
+        plain = body
+    elif re.fullmatch(rf"\d{{1,3}}({g}\d{{3}})+({d}\d+)?", body):
+        plain = body.replace(group, "").replace(decimal, ".")
+    elif re.fullmatch(rf"\d*{d}\d+", body):
+        whole, fraction = body.split(decimal)
+        if len(fraction) == 3 and whole.strip("0"):
+            raise ambiguous  # "1.500" in English, "1,000" in Italian
+        plain = body.replace(decimal, ".")
+    elif group in body or decimal in body:
+        raise ambiguous
+    else:
+        raise AnswerError(question_id, N_("Enter a number."))
+    try:
+        return float(sign + plain)
+    except ValueError as exc:
+        raise AnswerError(question_id, N_("Enter a number.")) from exc
+
+
+def format_number(value: float | int, language: str = "en") -> str:
+    """A stored number as the officer would type it (no thousands separator)."""
+    decimal, _ = marks(language)
+    return str(value).replace(".", decimal) if isinstance(value, float) else str(value)
+
+
+def normalise_answer(q: Question, raw: Any, language: str = "en") -> AnswerValue:
+    """Return the value to store, ``None`` for "no answer", or raise AnswerError.
+    ``language``: whose decimal and thousands marks a typed number uses."""
     if raw is None or raw == "" or raw == []:
         return None
     t = q.type
@@ -79,12 +171,9 @@ def normalise_answer(q: Question, raw: Any) -> AnswerValue:
             raise AnswerError(q.id, N_("Choose one of the options."))
         return str(raw)
     if t == QuestionType.number:
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
             raise AnswerError(q.id, N_("Enter a number."))
-        try:
-            number = float(str(raw).strip().replace(",", "."))
-        except ValueError as exc:
-            raise AnswerError(q.id, N_("Enter a number.")) from exc
+        number = float(raw) if not isinstance(raw, str) else parse_number(q.id, raw, language)
         if not math.isfinite(number):
             raise AnswerError(q.id, N_("Enter a number."))
         if q.min is not None and number < q.min:

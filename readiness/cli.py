@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .answers import TOWN_NAME_MAX, AnswerError, check_answers
+from .answers import COUNTRY_MAX, TOWN_NAME_MAX, AnswerError, check_answers, clean_name, has_visible
 from .content import Content, ContentError, load_content
 from .catalogs import compile_catalogs
 from .i18n import LANGUAGES, SECTIONS, mark_current, scaffold, translation_path, translation_status
@@ -92,32 +92,98 @@ def cases_json(content: Content) -> list[dict[str, Any]]:
     ]
 
 
-def read_answers_file(path: str, content: Content) -> dict[str, Any]:
-    """Read a YAML/JSON answers file into {town, country, answers}, checked."""
+# What an answers file may be: a few kilobytes in practice, so these bounds cost nobody.
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_NODES = 100_000
+
+
+def _check_yaml_shape(text: str, path: str) -> None:
+    """Walk the YAML events (no recursion, no objects built) and refuse what no answers
+    file needs: aliases (a "billion laughs" expands them), tags, deep nesting, huge counts."""
+    depth = nodes = 0
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise UserError(f"answers file {path}: YAML anchors and aliases (&, *) are not allowed")
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
+                raise UserError(f"answers file {path}: YAML tags (!) are not allowed")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UserError(f"answers file {path}: nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise UserError(f"answers file {path}: more than {MAX_NODES} values")
+    except yaml.YAMLError as exc:
+        raise UserError(f"answers file {path} is not valid YAML or JSON: {getattr(exc, 'problem', exc)}") from exc
+
+
+def _text_field(data: dict, key: str, path: str, limit: int, required: bool) -> str:
+    value = data.get(key, "")
+    if value is None or not isinstance(value, str):
+        raise UserError(f"answers file {path}: '{key}' must be text, not {_kind(value)}")
+    name = clean_name(value)
+    if (required and not has_visible(name)) or len(name) > limit:
+        raise UserError(f"answers file {path}: '{key}' must be 1 to {limit} characters with a letter or digit")
+    return name
+
+
+def _kind(value: Any) -> str:
+    return {type(None): "empty (null)", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a mapping", bytes: "binary data"}.get(type(value), type(value).__name__)
+
+
+def read_answers_file(path: str, content: Content) -> dict[str, Any]:
+    """Read a YAML/JSON answers file into {town, country, answers}, checked: every bad
+    file is one UserError line, whatever it holds."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UserError(f"cannot read answers file {path}: {exc.strerror}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise UserError(f"answers file {path} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"answers file {path} is not UTF-8 text") from exc
+    _check_yaml_shape(text, path)
     try:
         data = yaml.safe_load(text)  # JSON is YAML too
     except yaml.YAMLError as exc:
         raise UserError(f"answers file {path} is not valid YAML or JSON: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. an integer of thousands of digits
+        raise UserError(f"answers file {path} holds a value too large to read ({type(exc).__name__})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("answers", {}), (dict, type(None))):
         raise UserError(f"answers file {path} must be a mapping with 'town', 'country' and 'answers'")
-    town = str(data.get("town", "")).strip()
-    if not town or len(town) > TOWN_NAME_MAX:
-        raise UserError(f"answers file {path}: 'town' must be 1 to {TOWN_NAME_MAX} characters")
+    town = _text_field(data, "town", path, TOWN_NAME_MAX, required=True)
+    country = _text_field(data, "country", path, COUNTRY_MAX, required=False)
+    answers = data.get("answers") or {}
+    for qid, value in answers.items():
+        if not isinstance(qid, str) or not _answer_shape(value):
+            raise UserError(f"answers file {path}: question {str(qid)[:64]!r}: the answer must be text, a number, "
+                            f"true/false or a list of texts, not {_kind(value)}")
     try:
-        answers = check_answers(content.questions, data.get("answers") or {})
+        answers = check_answers(content.questions, answers)
     except AnswerError as exc:
-        raise UserError(f"answers file {path}: question {exc.question_id!r}: {exc.message}") from exc
+        raise UserError(f"answers file {path}: question {exc.question_id[:64]!r}: {exc.message}") from exc
     share = data.get("share_findings", True)
     if not isinstance(share, bool):
         raise UserError(f"answers file {path}: 'share_findings' must be true or false")
-    return {"town": town, "country": str(data.get("country", "")).strip(), "answers": answers,
-            "role": str(data.get("role", "")).strip(), "share_findings": share}
+    role = data.get("role", "")
+    if not isinstance(role, str):
+        raise UserError(f"answers file {path}: 'role' must be text, not {_kind(role)}")
+    return {"town": town, "country": country, "answers": answers, "role": clean_name(role), "share_findings": share}
+
+
+def _answer_shape(value: Any) -> bool:
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def print_json(data: Any) -> None:

@@ -211,9 +211,9 @@ class Wizard:
             "csrf_token": csrf_token(page.get_data(as_text=True)),
             "town": town, "country": country, "population_band": population, "contact_role": role,
         })
-        if response.status_code == 302:
-            self.public_id = response.headers["Location"].split("/a/")[1].split("/")[0]
-            link_page = self.client.get(response.headers["Location"]).get_data(as_text=True)
+        if response.status_code == 201:  # the link page, with the new resume link shown once
+            link_page = response.get_data(as_text=True)
+            self.public_id = re.search(r'href="/a/([0-9a-f]+)"', link_page).group(1)
             m = re.search(r'value="(http[^"]+/r/[^"]+)"', link_page)
             self.resume_link = m.group(1) if m else None
         return response

@@ -12,8 +12,8 @@ def invite(wizard: Wizard, label: str, role: str) -> str:
     """The owner makes a personal link for one person; returns its path (/i/...)."""
     page = wizard.client.get(wizard.url("group")).get_data(as_text=True)
     response = wizard.client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": label, "role": role})
-    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
-    html = wizard.client.get(wizard.url("group")).get_data(as_text=True)
+    assert response.status_code == 200, response.get_data(as_text=True)[:1000]  # the new link, shown once
+    html = response.get_data(as_text=True)
     return re.search(r'value="http://localhost(/i/[^"]+)"', html).group(1)
 
 
@@ -43,15 +43,21 @@ def answer(client, contribution: str, step: str, values: dict):  # type: ignore[
 
 
 def open_workspace(wizard: Wizard) -> str:
+    """Open (or reopen) the town workspace from the results page; its address. A new
+    workspace's link is on the page that answers the post, once (``wizard.workspace_page``)."""
     page = wizard.client.get(wizard.url("results")).get_data(as_text=True)
     assert "Open the town workspace" in page
     response = wizard.client.post(wizard.url("workspace"), data={"csrf_token": csrf_token(page)})
-    assert response.status_code == 302
-    return response.headers["Location"]
+    if response.status_code == 302:  # already open in this browser
+        return response.headers["Location"]
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    wizard.workspace_page = html  # type: ignore[attr-defined]
+    return "/ws/" + re.search(r'action="/ws/([0-9a-f]+)/link"', html).group(1)
 
 
 def choose_language(client, lang: str, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
-    page = client.get(next_path).get_data(as_text=True)
+    page = client.get("/start").get_data(as_text=True)  # a page with a form token (cacheable pages carry none)
     response = client.post("/language", data={"csrf_token": csrf_token(page), "language": lang, "next": next_path})
     assert response.status_code == 302 and response.headers["Location"].endswith(next_path)
 

@@ -20,7 +20,7 @@ PT = '<html lang="pt">'
 
 
 def choose_pt(client, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
-    page = client.get(next_path).get_data(as_text=True)
+    page = client.get("/start").get_data(as_text=True)  # a page with a form token (cacheable pages carry none)
     response = client.post("/language", data={"csrf_token": csrf_token(page), "language": "pt", "next": next_path})
     assert response.status_code == 302
 
@@ -92,7 +92,7 @@ def test_country_filter_works_in_portuguese(client, content):
 
 def submitted_in_portuguese(client, wizard: Wizard) -> None:  # type: ignore[no-untyped-def]
     choose_pt(client, "/start")
-    assert wizard.start(town="Óbidos", country="Portugal").status_code == 302
+    assert wizard.start(town="Óbidos", country="Portugal").status_code == 201
     wizard.answer_all()
     assert wizard.submit().status_code == 302
 
@@ -114,9 +114,7 @@ def test_workspace_in_portuguese(client, wizard, pt):
     submitted_in_portuguese(client, wizard)
     page = client.get(wizard.url("results")).get_data(as_text=True)
     response = client.post(wizard.url("workspace"), data={"csrf_token": csrf_token(page)})
-    assert response.status_code == 302
-    response = client.get(response.headers["Location"])
-    assert response.status_code == 200
+    assert response.status_code == 200  # the new workspace, with its link shown once
     html = response.get_data(as_text=True)
     assert PT in html
     for d in pt.dimensions:  # the history table, by dimension
@@ -127,8 +125,8 @@ def test_workspace_in_portuguese(client, wizard, pt):
 def test_group_pages_in_portuguese(app, client, wizard, content, pt):
     submitted_in_portuguese(client, wizard)
     page = client.get(wizard.url("group")).get_data(as_text=True)
-    client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": "Câmara", "role": "business"})
-    html = client.get(wizard.url("group")).get_data(as_text=True)
+    html = client.post(wizard.url("group/invite"), data={"csrf_token": csrf_token(page), "label": "Câmara",
+                                                         "role": "business"}).get_data(as_text=True)
     link = re.search(r'value="http://localhost(/i/[^"]+)"', html).group(1)
 
     # a contributor whose browser asks for Portuguese

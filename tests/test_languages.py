@@ -23,7 +23,7 @@ def pdf_text(data: bytes) -> str:
 def test_picker_offers_the_complete_languages_and_rejects_others(client):
     html = client.get("/").get_data(as_text=True)
     assert 'value="pt"' in html and 'value="it"' in html and 'name="language"' in html
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/start").get_data(as_text=True)
     assert client.post("/language", data={"csrf_token": csrf_token(page), "language": "xx", "next": "/"}).status_code == 400
     # never an open redirect
     response = client.post("/language", data={"csrf_token": csrf_token(page), "language": "it", "next": "//evil.example/"})

@@ -1,48 +1,303 @@
-"""Capability links and the access they grant to this browser (no accounts).
+"""Capability links: what each one grants and what a new link revokes. The one place.
 
-Opening a link (resume, workspace) grants the browser access through its session
-cookie. The grant carries a tag of the link's current hash, so making a new link
-revokes every browser that came in through the old one.
+There are no accounts: a link is the credential. Three kinds (README, "Links"):
+
+- the **resume link** of an assessment grants that assessment (its pages, answers, results,
+  report and exports, its contributor links, a new resume link) and, only while the
+  assessment is in no workspace, opening one (which hands out the workspace link);
+- the **workspace link** grants the town workspace (history, exports, re-assessments, a new
+  workspace link) and every assessment in it;
+- a **contributor link** (one per person) grants that person's contribution to one group
+  assessment (webapp/group.py keeps those grants with ``grant``/``granted_tag`` below and
+  checks each link's lineage with ``invitation_usable``).
+
+Opening a link grants this browser access in its session cookie as
+``[kind, public_id, via, tag]``: ``via`` names the link the access came through and ``tag``
+is a prefix of that link's current hash, so the access ends when the link is replaced.
+
+Links made through a link record it (``issued_via``: "r:<tag>" or "w:<tag>"): a re-assessment's
+resume link and contributor links. The assessment a workspace was opened from records the
+resume link it was opened with (``workspace_via``). A new link therefore revokes everything
+obtained through the old one, transitively:
+
+- a new resume link ends every browser's access through the old one, the contributor links
+  made through it, and, if the workspace was opened with it, the assessment's place in that
+  workspace -- unless this browser also holds the workspace link, which proves it may keep it;
+- a new workspace link ends every access through the old one (the workspace and the
+  assessments opened through it), the resume links of re-assessments started through it and
+  the contributor links made through it.
+
+A resume link never yields a workspace that exists: that needs the workspace link.
+Every check reads the session first, so an id this browser was never given (a guess, or
+junk such as a NUL byte) never reaches the database.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from flask import abort, current_app, request, session, url_for
 
-from flask import current_app, request, session, url_for
+from webapp.extensions import db
+from webapp.models import Assessment, Invitation, Workspace
+from webapp.wizard import store
+from webapp.workspace import store as wstore
 
 TAG_LENGTH = 16
+SESSION_KEY = "access"
+# Most recent grants kept per kind (the cookie stays small).
+LIMITS = {"a": 20, "w": 10}
 
 
-def _tag(token_hash: str) -> str:
+def tag(token_hash: str) -> str:
     return token_hash[:TAG_LENGTH]
 
 
-def grant(key: str, public_id: str, token_hash: str, limit: int) -> None:
-    """Remember in the session that this browser may open ``public_id`` (the newest ``limit``)."""
-    prefix = public_id + "."
-    granted = [p for p in session.get(key, []) if not p.startswith(prefix)]
-    session[key] = (granted + [prefix + _tag(token_hash)])[-limit:]
+def via_resume(a: Assessment) -> str:
+    return "r:" + tag(a.token_hash)
 
 
-def granted_tag(key: str, public_id: str) -> str | None:
-    """The tag of the link through which this browser was granted ``public_id``, if any.
-
-    Checked before any database lookup: an id this browser was never given (a
-    guess, or junk such as a NUL byte) never reaches the database."""
-    prefix = public_id + "."
-    return next((p[len(prefix):] for p in session.get(key, []) if p.startswith(prefix)), None)
+def via_workspace(ws: Workspace) -> str:
+    return "w:" + tag(ws.token_hash)
 
 
-def tag_matches(tag: str, token_hash: str) -> bool:
-    """True if the grant was made through the link that is current now (not revoked)."""
-    return secrets.compare_digest(tag, _tag(token_hash))
+# --------------------------------------------------------------------------- lineage (pure)
+
+
+def resume_link_live(a: Assessment, ws: Workspace | None) -> bool:
+    """The resume link works: made at the start, or through the workspace link that is current."""
+    return a.issued_via is None or (ws is not None and a.workspace_id == ws.id and a.issued_via == via_workspace(ws))
+
+
+def invitation_live(inv: Invitation, a: Assessment, ws: Workspace | None) -> bool:
+    """Not revoked, and the link it was made through is still the current one."""
+    if inv.revoked_at is not None:
+        return False
+    if inv.issued_via is None:
+        return True
+    if inv.issued_via.startswith("r:"):
+        return inv.issued_via == via_resume(a) and resume_link_live(a, ws)
+    return ws is not None and a.workspace_id == ws.id and inv.issued_via == via_workspace(ws)
+
+
+# --------------------------------------------------------------------------- the session
+
+
+def _grants() -> list[list[str]]:
+    raw = session.get(SESSION_KEY, [])
+    return [g for g in raw if isinstance(g, list) and len(g) == 4 and all(isinstance(x, str) for x in g)] \
+        if isinstance(raw, list) else []
+
+
+def _add(kind: str, public_id: str, via: str, link_tag: str) -> None:
+    kept = [g for g in _grants() if g[:3] != [kind, public_id, via]]
+    of_kind = [g for g in kept if g[0] == kind]
+    drop = of_kind[: max(0, len(of_kind) - LIMITS[kind] + 1)]
+    session[SESSION_KEY] = [g for g in kept if g not in drop] + [[kind, public_id, via, link_tag]]
+
+
+def _held(kind: str, public_id: str) -> list[list[str]]:
+    return [g for g in _grants() if g[0] == kind and g[1] == public_id]
+
+
+def _same(held_tag: str, token_hash: str) -> bool:
+    return secrets.compare_digest(held_tag, tag(token_hash))
+
+
+def _workspace_of(a: Assessment) -> Workspace | None:
+    return wstore.by_id(db.sessions, a.workspace_id) if a.workspace_id is not None else None
+
+
+# --------------------------------------------------------------------------- checks (404 otherwise)
+
+
+@dataclass(frozen=True)
+class AssessmentAccess:
+    """This browser's access to an assessment and the link it came through."""
+
+    assessment: Assessment
+    workspace: Workspace | None  # the workspace the assessment is in, if any
+    through_workspace: bool  # came in through the workspace link (else the resume link)
+
+    @property
+    def lineage(self) -> str:
+        """``issued_via`` of a link made with this access."""
+        if self.through_workspace and self.workspace is not None:
+            return via_workspace(self.workspace)
+        return via_resume(self.assessment)
+
+
+def may_hold(public_id: str) -> bool:
+    """This browser holds some grant for the assessment (still to be checked): read first,
+    so that an id it was never given never reaches the database."""
+    return bool(_held("a", public_id))
+
+
+def assessment(public_id: str, loaded: Assessment | None = None) -> AssessmentAccess:
+    """This browser's access to the assessment (``loaded``: already read by the caller)."""
+    held = _held("a", public_id)
+    if not held:
+        abort(404)
+    a = loaded or store.by_public_id(db.sessions, public_id) or abort(404)
+    ws = _workspace_of(a)
+    for _, _, via, held_tag in held:
+        if via == "r" and _same(held_tag, a.token_hash) and resume_link_live(a, ws):
+            return AssessmentAccess(a, ws, through_workspace=False)
+        if ws is not None and via == "w:" + ws.public_id and _same(held_tag, ws.token_hash):
+            return AssessmentAccess(a, ws, through_workspace=True)
+    abort(404)  # never granted, or the link it came through was replaced since
+
+
+def _valid_workspace_grant(ws: Workspace) -> bool:
+    return any(_same(t, ws.token_hash) for _, _, via, t in _held("w", ws.public_id) if via == "w")
+
+
+def workspace(ws_id: str) -> Workspace:
+    if not _held("w", ws_id):
+        abort(404)
+    ws = wstore.by_public_id(db.sessions, ws_id) or abort(404)
+    if not _valid_workspace_grant(ws):
+        abort(404)
+    return ws
+
+
+def holds_workspace(ws: Workspace | None) -> bool:
+    """This browser came in through the current link of ``ws``."""
+    return ws is not None and _valid_workspace_grant(ws)
+
+
+def invitation_usable(inv: Invitation | None) -> bool:
+    """The contributor link works: not revoked, and the link it was made through is current."""
+    if inv is None:
+        return False
+    a = store.assessment_by_id(db.sessions, inv.assessment_id)
+    return a is not None and invitation_live(inv, a, _workspace_of(a))
+
+
+def holds_any_workspace() -> bool:
+    """Some workspace grant is in this browser's session (each still to be checked)."""
+    return any(g[0] == "w" for g in _grants())
+
+
+def held_workspaces() -> list[Workspace]:
+    """The town workspaces this browser holds a current grant for."""
+    found = []
+    for _, ws_id, via, _ in [g for g in _grants() if g[0] == "w"]:
+        ws = wstore.by_public_id(db.sessions, ws_id)
+        if ws is not None and _valid_workspace_grant(ws):
+            found.append(ws)
+    return found
+
+
+# --------------------------------------------------------------------------- opening links
+
+
+def grant_resume(a: Assessment) -> None:
+    _add("a", a.public_id, "r", tag(a.token_hash))
+
+
+def grant_workspace(ws: Workspace) -> None:
+    _add("w", ws.public_id, "w", tag(ws.token_hash))
+
+
+def open_resume_link(token: str) -> Assessment | None:
+    a = store.by_token(db.sessions, token)
+    if a is None or not resume_link_live(a, _workspace_of(a)):
+        return None
+    grant_resume(a)
+    return a
+
+
+def open_workspace_link(token: str) -> Workspace | None:
+    ws = wstore.by_token(db.sessions, token)
+    if ws is not None:
+        grant_workspace(ws)
+    return ws
+
+
+def open_through_workspace(ws: Workspace, public_id: str) -> Assessment | None:
+    """An assessment of the workspace, opened with the workspace link."""
+    a = next((a for a in wstore.assessments(db.sessions, ws.id) if a.public_id == public_id), None)
+    if a is not None:
+        _add("a", a.public_id, "w:" + ws.public_id, tag(ws.token_hash))
+    return a
+
+
+# --------------------------------------------------------------------------- making links
+
+
+def new_resume_link(access: AssessmentAccess) -> str:
+    """Replace the resume link (the old one and all obtained through it stop working); this
+    browser keeps its access. Returns the new token, to be shown once."""
+    a, ws = access.assessment, access.workspace
+    keep_place = access.through_workspace or holds_workspace(ws)
+    issued_via = via_workspace(ws) if a.issued_via is not None and ws is not None else a.issued_via
+    token = store.rotate_token(db.sessions, a.id, issued_via=issued_via, keep_workspace=keep_place)
+    grant_resume(store.by_public_id(db.sessions, a.public_id) or abort(404))
+    return token
+
+
+class WorkspaceNeedsItsLink(Exception):
+    """The assessment is in a workspace that this browser did not open with its link."""
+
+
+def open_workspace(access: AssessmentAccess) -> tuple[Workspace, str | None]:
+    """The assessment's workspace if this browser holds its link; a new one (and its token,
+    to be shown once) if the assessment is in none. A resume link alone never yields a
+    workspace that exists."""
+    if access.workspace is not None:
+        if access.through_workspace or holds_workspace(access.workspace):
+            return access.workspace, None
+        raise WorkspaceNeedsItsLink()
+    ws, token = wstore.open_workspace(db.sessions, access.assessment.id, founded_via=via_resume(access.assessment))
+    grant_workspace(ws)
+    return ws, token
+
+
+def new_workspace_link(ws: Workspace) -> str:
+    token = wstore.rotate_token(db.sessions, ws.id)
+    grant_workspace(wstore.by_id(db.sessions, ws.id) or abort(404))
+    return token
+
+
+def start_reassessment(ws: Workspace, content_version: str) -> tuple[Assessment, str]:
+    a, token = wstore.start_reassessment(db.sessions, ws.id, content_version, issued_via=via_workspace(ws))
+    grant_resume(a)
+    return a, token
 
 
 def capability_url(endpoint: str, token: str) -> str:
     """The full link to hand out: from BASE_URL when configured, else this request's host."""
     base = current_app.config.get("BASE_URL") or request.host_url
     return base.rstrip("/") + url_for(endpoint, token=token)
+
+
+def granted_ids(key: str) -> list[str]:
+    """The public ids this browser holds a grant for under ``key`` (each still to be checked)."""
+    return [p.rsplit(".", 1)[0] for p in session.get(key, []) if "." in p]
+
+
+# --------------------------------------------------------------------------- grants of one link kind
+# Used by links whose access is a single tag (contributor links, networks): "public_id.tag".
+
+
+def grant(key: str, public_id: str, token_hash: str, limit: int) -> None:
+    """Remember in the session that this browser may open ``public_id`` (the newest ``limit``)."""
+    prefix = public_id + "."
+    granted = [p for p in session.get(key, []) if not p.startswith(prefix)]
+    session[key] = (granted + [prefix + tag(token_hash)])[-limit:]
+
+
+def granted_tag(key: str, public_id: str) -> str | None:
+    """The tag of the link through which this browser was granted ``public_id``, if any
+    (read before any database lookup)."""
+    prefix = public_id + "."
+    return next((p[len(prefix):] for p in session.get(key, []) if p.startswith(prefix)), None)
+
+
+def tag_matches(held_tag: str, token_hash: str) -> bool:
+    """True if the grant was made through the link that is current now (not revoked)."""
+    return _same(held_tag, token_hash)
 
 
 def granted_ids(key: str) -> list[str]:

@@ -29,7 +29,10 @@ EXTENSION = "readiness_db"
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # the first connection says what is wrong (upgrade-db, the schema check)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -94,3 +97,67 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade_database(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
+
+
+class SchemaNotReady(RuntimeError):
+    """The database has no tables yet, or an older schema: the message says what to run."""
+
+
+UPGRADE_COMMAND = "flask --app webapp upgrade-db"
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: never migrated)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_schema(engine: Engine, shown_url: str) -> None:
+    """Refuse to serve a database that is not migrated to this version's schema."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        current = schema_revision(engine)
+    except OperationalError as exc:
+        first = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        raise SchemaNotReady(f"cannot open the database {shown_url}: {first}") from None
+    head = head_revision()
+    if current != head:
+        state = "has no tables yet" if current is None else f"is at migration {current}, this version needs {head}"
+        raise SchemaNotReady(f"the database {shown_url} {state}: run `{UPGRADE_COMMAND}` first")
+
+
+def health(engine: Engine) -> dict[str, str]:
+    """Whether the database answers and can write: {"database": "ok"} or the problem."""
+    from sqlalchemy import text
+
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            if engine.dialect.name == "sqlite":
+                if conn.exec_driver_sql("PRAGMA query_only").scalar():
+                    return {"database": "read-only"}
+            elif conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+                return {"database": "read-only"}
+        if engine.dialect.name == "sqlite":
+            # BEGIN IMMEDIATE takes the write lock; a row larger than a page, rolled back, proves
+            # the file can still grow (a full disk fails here, not on an officer's save)
+            with engine.connect() as conn:
+                with conn.begin() as probe:
+                    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                                 {"v": "health-" + "x" * 70_000})
+                    probe.rollback()
+    except Exception as exc:  # any failure is the answer, never a traceback
+        first = str(getattr(exc, "orig", exc) or type(exc).__name__).strip().splitlines()
+        return {"database": "error: " + (first[0][:200] if first else type(exc).__name__)}
+    return {"database": "ok"}

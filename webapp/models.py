@@ -51,6 +51,14 @@ class Assessment(Base):
     owner_role: Mapped[str] = mapped_column(String(32), default="government", server_default="government")
     show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
+    # Capability lineage (webapp/access.py): the link this resume link was made through
+    # ("w:<tag>" of the workspace link for a re-assessment; None: made at the start), and for
+    # the assessment a workspace was opened from, the resume link it was opened with ("r:<tag>").
+    issued_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    workspace_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    # The last revision given to any answer of this assessment (answers' revisions come from it).
+    answer_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
     answers: Mapped[list["Answer"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
 
 
@@ -122,6 +130,8 @@ class Invitation(Base):
     # Issue 15: one invitation per person: who (a name or a label) and the role they speak for.
     label: Mapped[str] = mapped_column(String(120), default="", server_default="")
     role: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The link it was made through: "r:<tag>" (a resume link) or "w:<tag>" (a workspace link).
+    issued_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 class Contribution(Base):

@@ -16,9 +16,13 @@ import argparse
 import datetime as dt
 import json
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal, Mapping, Union
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, StringConstraints,
+                      ValidationError)
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -26,12 +30,16 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness import export as fmt
+from readiness.answers import (COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError, clean_name, has_visible,
+                               normalise_answer)
 from readiness.cli import UserError, print_json, run_command
 from readiness.content import Content, load_content
 from readiness.group import ROLES, group_result
+from readiness.i18n import LANGUAGES
 from readiness.scoring import score_assessment
 
 from webapp.config import Settings
+from webapp.i18n.countries import COUNTRIES
 from webapp.models import Answer, Assessment, Contribution, Invitation, Workspace, utcnow
 from webapp.tokens import hash_token, new_token
 from webapp.wizard.store import Sessions
@@ -162,34 +170,232 @@ def export_csv(sessions: Sessions, content: Content, *, workspace_id: int | None
 
 
 class ImportProblem(ValueError):
-    """The JSON is not an export this version can import; the message says why."""
+    """The JSON is not an export this version can import; ``problems`` says every reason
+    (where in the file, what is wrong). Nothing was written."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(self.problems) - len(shown)
+        super().__init__("; ".join(shown) + (f"; and {more} more" if more > 0 else ""))
 
 
-def _date(value: Any, where: str, required: bool = True) -> dt.datetime | None:
-    if value is None and not required:
-        return None
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _no_controls(value: str) -> str:
+    if any(unicodedata.category(ch) in {"Cc", "Cs"} and ch not in "\n\t\r" for ch in value):
+        raise ValueError("control characters (such as NUL) are not allowed")
+    return value
+
+
+def _name(limit: int) -> Any:
+    def check(value: str) -> str:
+        if clean_name(value) != value or not has_visible(value) or len(value) > limit:
+            raise ValueError(f"must be a name of 1 to {limit} characters with a letter or digit, "
+                             "without control or invisible characters")
+        return value
+    return AfterValidator(check)
+
+
+Text = Annotated[StrictStr, AfterValidator(_no_controls)]
+PublicId = Annotated[StrictStr, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+Town = Annotated[StrictStr, _name(TOWN_NAME_MAX)]
+Country = Annotated[StrictStr, StringConstraints(max_length=COUNTRY_MAX)]
+# Stored answer values as the export writes them; the bank's checks come after.
+AnswerIn = Union[StrictBool, StrictInt, Annotated[float, Field(strict=True, allow_inf_nan=False)], Text, list[Text]]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # scores, findings and labels are recomputed, never read
+
+
+class WorkspaceIn(_In):
+    id: PublicId
+    town: Town
+    country: Country
+    created_at: dt.datetime
+
+
+class InvitationIn(_In):
+    id: PublicId
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class ContributionIn(_In):
+    id: PublicId
+    invitation: PublicId
+    role: Literal[tuple(ROLES)]  # type: ignore[valid-type]
+    answers: dict[Annotated[StrictStr, StringConstraints(max_length=64)], AnswerIn] = {}
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AssessmentIn(_In):
+    id: PublicId
+    workspace: PublicId | None = None
+    town: Town
+    country: Country
+    contact_role: Annotated[StrictStr, StringConstraints(max_length=ROLE_MAX)] = ""
+    language: Literal[tuple(LANGUAGES)] = "en"  # type: ignore[valid-type]
+    status: Literal["draft", "submitted"]
+    current_step: Annotated[StrictStr, StringConstraints(max_length=32)] = "profile"
+    content_version: Annotated[Text, StringConstraints(max_length=32)]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None = None
+    share_contributions: StrictBool = False
+    answers: dict[Annotated[StrictStr, StringConstraints(max_length=64)], AnswerIn] = {}
+    invitations: list[InvitationIn] = []
+    contributions: list[ContributionIn] = []
+
+
+class ExportFile(_In):
+    """The export format (``readiness.export.document``), as an import reads it."""
+
+    format: Literal[fmt.FORMAT]  # type: ignore[valid-type]
+    format_version: Literal[fmt.FORMAT_VERSION]  # type: ignore[valid-type]
+    workspaces: list[WorkspaceIn]
+    assessments: list[AssessmentIn]
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "file"
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def check_document(data: Any, content: Content, step_ids: set[str]) -> tuple[ExportFile, dict[str, dict[str, Any]]]:
+    """The file read against the format, then with the web forms' checks; every problem at
+    once (``ImportProblem``). Returns the file and each answer set normalised."""
+    if not isinstance(data, dict) or data.get("format") != fmt.FORMAT:
+        raise ImportProblem(f"not a {fmt.FORMAT} file")
+    if data.get("format_version") != fmt.FORMAT_VERSION:
+        raise ImportProblem(f"format_version {str(data.get('format_version'))[:20]!r} is not {fmt.FORMAT_VERSION}")
     try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ImportProblem(f"{where}: not an ISO 8601 date: {str(value)[:40]!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        doc = ExportFile.model_validate(data)
+    except ValidationError as exc:
+        raise ImportProblem([f"{_where(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]) from None
+    problems: list[str] = []
+    answers: dict[str, dict[str, Any]] = {}
+
+    def unique(kind: str, ids: list[tuple[str, str]]) -> None:
+        seen: set[str] = set()
+        for where, pid in ids:
+            if pid in seen:
+                problems.append(f"{where}: {kind} id {pid!r} appears twice in the file")
+            seen.add(pid)
+
+    unique("workspace", [(f"workspaces[{i}]", w.id) for i, w in enumerate(doc.workspaces)])
+    unique("assessment", [(f"assessments[{i}]", a.id) for i, a in enumerate(doc.assessments)])
+    unique("invitation", [(f"assessments[{i}].invitations[{j}]", inv.id)
+                          for i, a in enumerate(doc.assessments) for j, inv in enumerate(a.invitations)])
+    unique("contribution", [(f"assessments[{i}].contributions[{j}]", c.id)
+                            for i, a in enumerate(doc.assessments) for j, c in enumerate(a.contributions)])
+    workspaces = {w.id for w in doc.workspaces}
+    for i, w in enumerate(doc.workspaces):
+        if w.country not in COUNTRIES:
+            problems.append(f"workspaces[{i}].country: {w.country[:40]!r} is not a country of the list")
+
+    def checked(where: str, raw: Mapping[str, Any], language: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for qid, value in raw.items():
+            q = content.questions.get(qid)
+            if q is None:
+                problems.append(f"{where}.answers.{qid[:64]}: no such question in the question bank")
+                continue
+            try:
+                normal = normalise_answer(q, value, language)
+            except AnswerError as exc:
+                problems.append(f"{where}.answers.{qid}: {exc.message}")
+                continue
+            if normal is not None:
+                out[qid] = normal
+        return out
+
+    for i, a in enumerate(doc.assessments):
+        where = f"assessments[{i}]"
+        if a.workspace is not None and a.workspace not in workspaces:
+            problems.append(f"{where}.workspace: {a.workspace!r} is not among the file's workspaces")
+        if a.country not in COUNTRIES:
+            problems.append(f"{where}.country: {a.country[:40]!r} is not a country of the list")
+        if a.contact_role and clean_name(a.contact_role) != a.contact_role:
+            problems.append(f"{where}.contact_role: control or invisible characters are not allowed")
+        if a.current_step not in step_ids:
+            problems.append(f"{where}.current_step: {a.current_step!r} is not a step of the questionnaire")
+        answers[a.id] = checked(where, a.answers, "en")
+        invitations = {inv.id for inv in a.invitations}
+        for j, c in enumerate(a.contributions):
+            if c.invitation not in invitations:
+                problems.append(f"{where}.contributions[{j}].invitation: {c.invitation!r} is not in the file")
+            answers[f"{a.id}/{c.id}"] = checked(f"{where}.contributions[{j}]", c.answers, "en")
+    if problems:
+        raise ImportProblem(problems)
+    return doc, answers
 
 
-def _text(obj: Mapping[str, Any], key: str, where: str, limit: int, default: str | None = None) -> str:
-    value = obj.get(key, default)
-    if not isinstance(value, str) or len(value) > limit:
-        raise ImportProblem(f"{where}: {key!r} must be text of at most {limit} characters")
-    return value
-
-
-def _answers(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) and len(k) <= 64 for k in value):
-        raise ImportProblem(f"{where}: 'answers' must map question ids to values")
-    for qid, v in value.items():
-        ok = isinstance(v, (str, int, float)) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
-        if not ok or isinstance(v, bool):
-            raise ImportProblem(f"{where}: answer {qid!r} must be text, a number or a list of texts")
-    return value
+def import_document(sessions: Sessions, data: Any, content: Content | None = None) -> dict[str, int]:
+    """Write an export (``export_document``'s JSON) into the database, all or nothing: the
+    file is checked whole first (``check_document``), then written in one transaction.
+    Public ids are kept, so importing into a database that has them fails."""
+    content = content or load_content()
+    steps = {"profile", *(d.id for d in content.dimensions)}
+    doc, answers = check_document(data, content, steps)
+    counts = {"workspaces": 0, "assessments": 0, "answers": 0, "invitations": 0, "contributions": 0}
+    with sessions.begin() as session:
+        taken = [f"workspace {pid!r} already exists" for pid in session.scalars(
+            select(Workspace.public_id).where(Workspace.public_id.in_([w.id for w in doc.workspaces])))]
+        taken += [f"assessment {pid!r} already exists" for pid in session.scalars(
+            select(Assessment.public_id).where(Assessment.public_id.in_([a.id for a in doc.assessments])))]
+        taken += [f"invitation {pid!r} already exists" for pid in session.scalars(
+            select(Invitation.public_id).where(Invitation.public_id.in_(
+                [inv.id for a in doc.assessments for inv in a.invitations])))]
+        taken += [f"contribution {pid!r} already exists" for pid in session.scalars(
+            select(Contribution.public_id).where(Contribution.public_id.in_(
+                [c.id for a in doc.assessments for c in a.contributions])))]
+        if taken:
+            raise ImportProblem(taken)
+        ws_rows: dict[str, Workspace] = {}
+        for w in doc.workspaces:
+            ws_rows[w.id] = Workspace(public_id=w.id, token_hash=_hidden_token_hash(), town=w.town, country=w.country,
+                                      created_at=_utc(w.created_at))
+            session.add(ws_rows[w.id])
+            counts["workspaces"] += 1
+        session.flush()
+        for a in doc.assessments:
+            ws = ws_rows.get(a.workspace) if a.workspace else None
+            row = Assessment(
+                public_id=a.id, token_hash=_hidden_token_hash(), town=a.town, country=a.country,
+                contact_role=a.contact_role, language=a.language, status=a.status, current_step=a.current_step,
+                content_version=a.content_version, created_at=_utc(a.created_at), updated_at=_utc(a.updated_at),
+                submitted_at=_utc(a.submitted_at), workspace_id=ws.id if ws else None,
+                share_contributions=a.share_contributions,
+            )
+            session.add(row)
+            session.flush()
+            counts["assessments"] += 1
+            for qid, value in answers[a.id].items():
+                session.add(Answer(assessment_id=row.id, question_id=qid, value=value))
+                counts["answers"] += 1
+            invitations: dict[str, Invitation] = {}
+            for inv in a.invitations:
+                invitations[inv.id] = Invitation(public_id=inv.id, assessment_id=row.id, token_hash=_hidden_token_hash(),
+                                                 created_at=_utc(inv.created_at), revoked_at=_utc(inv.revoked_at))
+                session.add(invitations[inv.id])
+                counts["invitations"] += 1
+            session.flush()
+            for c in a.contributions:
+                session.add(Contribution(
+                    public_id=c.id, invitation_id=invitations[c.invitation].id, assessment_id=row.id, role=c.role,
+                    answers=answers[f"{a.id}/{c.id}"], created_at=_utc(c.created_at), updated_at=_utc(c.updated_at)))
+                counts["contributions"] += 1
+    return counts
 
 
 def _hidden_token_hash() -> str:
@@ -197,87 +403,30 @@ def _hidden_token_hash() -> str:
     return hash_token(new_token())
 
 
-def import_document(sessions: Sessions, data: Any) -> dict[str, int]:
-    """Write an export (``export_document``'s JSON) into the database, in one transaction;
-    public ids are kept, so importing into a database that has them fails (nothing written)."""
-    if not isinstance(data, dict) or data.get("format") != fmt.FORMAT:
-        raise ImportProblem(f"not a {fmt.FORMAT} file")
-    if data.get("format_version") != fmt.FORMAT_VERSION:
-        raise ImportProblem(f"format_version {data.get('format_version')!r} is not {fmt.FORMAT_VERSION}")
-    workspaces, assessments = data.get("workspaces"), data.get("assessments")
-    if not isinstance(workspaces, list) or not isinstance(assessments, list):
-        raise ImportProblem("'workspaces' and 'assessments' must be lists")
-    counts = {"workspaces": 0, "assessments": 0, "answers": 0, "invitations": 0, "contributions": 0}
-    with sessions.begin() as session:
-        ws_rows: dict[str, Workspace] = {}
-        for i, w in enumerate(workspaces):
-            where = f"workspaces[{i}]"
-            if not isinstance(w, dict):
-                raise ImportProblem(f"{where}: must be an object")
-            pid = _text(w, "id", where, 32)
-            if pid in ws_rows or session.scalar(select(Workspace.id).where(Workspace.public_id == pid)) is not None:
-                raise ImportProblem(f"{where}: workspace {pid!r} already exists")
-            row = Workspace(public_id=pid, token_hash=_hidden_token_hash(), town=_text(w, "town", where, 120),
-                            country=_text(w, "country", where, 80), created_at=_date(w.get("created_at"), where))
-            session.add(row)
-            ws_rows[pid] = row
-            counts["workspaces"] += 1
-        session.flush()
-        seen: set[str] = set()
-        for i, a in enumerate(assessments):
-            where = f"assessments[{i}]"
-            if not isinstance(a, dict):
-                raise ImportProblem(f"{where}: must be an object")
-            pid = _text(a, "id", where, 32)
-            if pid in seen or session.scalar(select(Assessment.id).where(Assessment.public_id == pid)) is not None:
-                raise ImportProblem(f"{where}: assessment {pid!r} already exists")
-            seen.add(pid)
-            status = _text(a, "status", where, 16)
-            if status not in ("draft", "submitted"):
-                raise ImportProblem(f"{where}: 'status' must be draft or submitted")
-            ws = ws_rows.get(a.get("workspace")) if isinstance(a.get("workspace"), str) else None
-            row = Assessment(
-                public_id=pid, token_hash=_hidden_token_hash(), town=_text(a, "town", where, 120),
-                country=_text(a, "country", where, 80), contact_role=_text(a, "contact_role", where, 120, ""),
-                language=_text(a, "language", where, 8, "en"), status=status,
-                current_step=_text(a, "current_step", where, 32, "profile"),
-                content_version=_text(a, "content_version", where, 32),
-                created_at=_date(a.get("created_at"), where), updated_at=_date(a.get("updated_at"), where),
-                submitted_at=_date(a.get("submitted_at"), where, required=False),
-                workspace_id=ws.id if ws else None, share_contributions=bool(a.get("share_contributions", False)),
-            )
-            session.add(row)
-            session.flush()
-            counts["assessments"] += 1
-            for qid, value in _answers(a.get("answers", {}), where).items():
-                session.add(Answer(assessment_id=row.id, question_id=qid, value=value))
-                counts["answers"] += 1
-            invitations: dict[str, Invitation] = {}
-            for j, inv in enumerate(a.get("invitations") or []):
-                iwhere = f"{where}.invitations[{j}]"
-                if not isinstance(inv, dict):
-                    raise ImportProblem(f"{iwhere}: must be an object")
-                inv_row = Invitation(public_id=_text(inv, "id", iwhere, 32), assessment_id=row.id,
-                                     token_hash=_hidden_token_hash(), created_at=_date(inv.get("created_at"), iwhere),
-                                     revoked_at=_date(inv.get("revoked_at"), iwhere, required=False))
-                session.add(inv_row)
-                invitations[inv_row.public_id] = inv_row
-                counts["invitations"] += 1
-            session.flush()
-            for j, c in enumerate(a.get("contributions") or []):
-                cwhere = f"{where}.contributions[{j}]"
-                if not isinstance(c, dict):
-                    raise ImportProblem(f"{cwhere}: must be an object")
-                inv_row = invitations.get(c.get("invitation"))  # type: ignore[arg-type]
-                if inv_row is None:
-                    raise ImportProblem(f"{cwhere}: its invitation {c.get('invitation')!r} is not in the file")
-                session.add(Contribution(
-                    public_id=_text(c, "id", cwhere, 32), invitation_id=inv_row.id, assessment_id=row.id,
-                    role=_text(c, "role", cwhere, 120), answers=_answers(c.get("answers", {}), cwhere),
-                    created_at=_date(c.get("created_at"), cwhere), updated_at=_date(c.get("updated_at"), cwhere),
-                ))
-                counts["contributions"] += 1
-    return counts
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+MAX_IMPORT_BYTES = 200_000_000
+
+
+def read_import_file(path: str) -> Any:
+    """The JSON of an import file: NaN and Infinity refused, size and nesting bounded."""
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise UserError(f"{path} is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not JSON: not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise UserError(f"{path} is not JSON this tool reads: nested too deeply") from None
+    except ValueError as exc:
+        raise UserError(f"{path} is not JSON: {exc}") from None
 
 
 # --------------------------------------------------------------------------- the operator's command
@@ -333,17 +482,19 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     url = args.database or default_database_url()
     if args.import_file:
-        try:
-            data = json.loads(Path(args.import_file).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UserError(f"cannot read {args.import_file}: {exc.strerror}") from None
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise UserError(f"{args.import_file} is not JSON: {exc}") from None
+        data = read_import_file(args.import_file)
+        content = load_content(args.content or os.environ.get("READINESS_CONTENT_DIR") or None)
         engine, sessions = open_database(url)
         try:
-            print_json({"imported": import_document(sessions, data)})
+            print_json({"imported": import_document(sessions, data, content)})
         except ImportProblem as exc:
-            raise UserError(f"{args.import_file}: {exc}") from None
+            lines = "\n".join(f"  {p}" for p in exc.problems[:MAX_PROBLEMS_SHOWN])
+            more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+            raise UserError(f"{args.import_file}: {len(exc.problems)} problem(s), nothing imported:\n{lines}"
+                            + (f"\n  ... and {more} more" if more > 0 else "")) from None
+        except SQLAlchemyError as exc:
+            raise UserError(f"{args.import_file}: the database refused the import, nothing imported: "
+                            f"{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}") from None
         finally:
             engine.dispose()
         return 0

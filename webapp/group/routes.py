@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,7 +29,7 @@ from webapp.group import store as gstore
 from webapp.extensions import db
 from webapp.wizard.forms import form_data, read_and_check, step_form_class
 from webapp.models import Assessment, Contribution, Invitation
-from webapp.wizard.routes import answer_label, content, owned
+from webapp.wizard.routes import access_to, answer_label, content, owned
 from webapp.wizard.steps import PROFILE_STEP, all_steps, shown_questions
 
 bp = Blueprint("group", __name__)
@@ -108,8 +108,8 @@ def invited(inv_id: str) -> Invitation:
     """The invitation, if this browser opened its current link and it is not revoked; else 404."""
     tag = access.granted_tag(INVITED, inv_id)
     inv = gstore.active_invitation(db.sessions, inv_id) if tag is not None else None
-    if inv is None or not access.tag_matches(tag, inv.token_hash):
-        abort(404)
+    if inv is None or not access.tag_matches(tag, inv.token_hash) or not access.invitation_usable(inv):
+        abort(404)  # revoked, replaced, or made through a link that has been replaced since
     return inv
 
 
@@ -118,7 +118,7 @@ def contributing(contribution_id: str) -> Contribution:
     tag = access.granted_tag(CONTRIBUTING, contribution_id)
     c = gstore.contribution(db.sessions, contribution_id) if tag is not None else None
     inv = gstore.invitation(db.sessions, c.invitation_id) if c is not None else None
-    if c is None or inv is None or inv.revoked_at is not None or not access.tag_matches(tag, inv.token_hash):
+    if c is None or inv is None or not access.tag_matches(tag, inv.token_hash) or not access.invitation_usable(inv):
         abort(404)
     return c
 
@@ -142,17 +142,13 @@ def _steps() -> list:
     return [s for s in all_steps(content()) if s.id != PROFILE_STEP]
 
 
-def _created(inv_id: str, public_id: str) -> Any:
-    return redirect(url_for("group.owner", public_id=public_id, _anchor="person-" + inv_id))
-
-
 # --------------------------------------------------------------------------- owner
 
 
 def _owner_page(assessment: Assessment, invite_form: InviteForm | None = None,
-                voice_form: VoiceForm | None = None) -> tuple[str, int]:
-    new = session.pop("new_invitation", None) or {}
-    link = access.capability_url("group.enter", new["token"]) if new.get("id") == assessment.public_id else None
+                voice_form: VoiceForm | None = None, new: dict | None = None) -> tuple[str, int]:
+    new = new or {}  # a new link is shown in the answer to the post that made it, once
+    link = access.capability_url("group.enter", new["token"]) if new.get("token") else None
     invitations = gstore.invitations(db.sessions, assessment.id)
     answered = {c.invitation_id: c for c in gstore.contributions(db.sessions, assessment.id)}
     group = _group_view(assessment)
@@ -164,7 +160,7 @@ def _owner_page(assessment: Assessment, invite_form: InviteForm | None = None,
                            counts=gstore.contribution_counts(db.sessions, assessment.id), group=group, section=section,
                            invite_form=invite_form or InviteForm(formdata=None),
                            voice_form=voice_form or VoiceForm(formdata=None, owner_role=assessment.owner_role),
-                           label=answer_label, show_views=True,
+                           label=answer_label, show_views=True, usable=access.invitation_usable,
                            agree_url=lambda qid: url_for("group.agree", public_id=assessment.public_id, question_id=qid)), status
 
 
@@ -179,17 +175,16 @@ def invite(public_id: str) -> Any:
     form = InviteForm()
     if not form.validate():
         return _owner_page(assessment, invite_form=form)
-    inv, token = gstore.create_invitation(db.sessions, assessment.id, form.label.data, form.role.data)
-    session["new_invitation"] = {"id": public_id, "token": token, "inv": inv.public_id}
-    return _created(inv.public_id, public_id)
+    inv, token = gstore.create_invitation(db.sessions, assessment.id, form.label.data, form.role.data,
+                                          issued_via=access_to(public_id).lineage)
+    return _owner_page(assessment, new={"token": token, "inv": inv.public_id})
 
 
 @bp.post("/a/<public_id>/group/link/<inv_id>")
 def new_person_link(public_id: str, inv_id: str) -> Any:
-    assessment = owned(public_id)
-    token = gstore.rotate_invitation(db.sessions, assessment.id, inv_id) or abort(404)
-    session["new_invitation"] = {"id": public_id, "token": token, "inv": inv_id}
-    return _created(inv_id, public_id)
+    granted = access_to(public_id)
+    token = gstore.rotate_invitation(db.sessions, granted.assessment.id, inv_id, issued_via=granted.lineage) or abort(404)
+    return _owner_page(granted.assessment, new={"token": token, "inv": inv_id})
 
 
 @bp.post("/a/<public_id>/group/revoke/<inv_id>")
@@ -288,7 +283,10 @@ def questionnaire(public_id: str) -> Response:
 @bp.get("/i/<token>")
 def enter(token: str) -> Any:
     # The token is swapped for a grant in the session, then dropped from the URL.
-    inv = gstore.invitation_by_token(db.sessions, token) or abort(404)
+    inv = gstore.invitation_by_token(db.sessions, token)
+    if not access.invitation_usable(inv):
+        abort(404)
+    assert inv is not None
     grant_link(inv)
     return redirect(url_for("group.join", inv_id=inv.public_id))
 

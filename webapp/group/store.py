@@ -18,11 +18,13 @@ from webapp.tokens import hash_token, new_token
 from webapp.wizard.store import Sessions
 
 
-def create_invitation(sessions: Sessions, assessment_id: int, label: str = "", role: str = "") -> tuple[Invitation, str]:
-    """A link for one person (``label``: a name or a description), speaking for ``role``."""
+def create_invitation(sessions: Sessions, assessment_id: int, label: str = "", role: str = "",
+                      issued_via: str | None = None) -> tuple[Invitation, str]:
+    """A link for one person (``label``: a name or a description), speaking for ``role``;
+    ``issued_via``: the link it is made through (webapp/access.py)."""
     token = new_token()
     inv = Invitation(public_id=secrets.token_hex(8), assessment_id=assessment_id, token_hash=hash_token(token),
-                     label=label, role=role)
+                     label=label, role=role, issued_via=issued_via)
     with sessions.begin() as session:
         session.add(inv)
     return inv, token
@@ -54,7 +56,8 @@ def revoke(sessions: Sessions, assessment_id: int, public_id: str) -> bool:
         return True
 
 
-def rotate_invitation(sessions: Sessions, assessment_id: int, public_id: str) -> str | None:
+def rotate_invitation(sessions: Sessions, assessment_id: int, public_id: str,
+                      issued_via: str | None = None) -> str | None:
     """A new link for the same person: the old one stops working, their answers stay."""
     token = new_token()
     with sessions.begin() as session:
@@ -63,7 +66,7 @@ def rotate_invitation(sessions: Sessions, assessment_id: int, public_id: str) ->
                                                       Invitation.revoked_at.is_(None)))
         if inv is None:
             return None
-        inv.token_hash = hash_token(token)
+        inv.token_hash, inv.issued_via = hash_token(token), issued_via
     return token
 
 

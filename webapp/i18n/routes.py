@@ -55,6 +55,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+@bp.get("/language")
+def choose_here() -> object:
+    """The picker of a cacheable page (which carries no CSRF token): the choice is kept in
+    this browser only, never written to an assessment."""
+    lang = request.args.get("language", "")
+    if lang not in offered_languages():
+        abort(400)
+    session[SESSION_KEY] = lang
+    return redirect(safe_next(request.args.get("next")))
+
+
 @bp.post("/language")
 def choose() -> object:
     lang = request.form.get("language", "")

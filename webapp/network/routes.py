@@ -31,7 +31,6 @@ from webapp.workspace import store as wstore
 from webapp.extensions import db
 from webapp.models import Network, Workspace
 from webapp.wizard.routes import answer_label, content
-from webapp.workspace.routes import GRANTED as WORKSPACE_GRANTS
 from webapp.workspace.routes import workspace_owned
 
 bp = Blueprint("network", __name__)
@@ -60,13 +59,7 @@ def _granted(key: str, net_id: str, token_hash_of: Any) -> Network | None:
 
 def _my_workspaces() -> list[Workspace]:
     """The town workspaces this browser holds a current grant for."""
-    found = []
-    for ws_id in access.granted_ids(WORKSPACE_GRANTS):
-        tag = access.granted_tag(WORKSPACE_GRANTS, ws_id)
-        ws = wstore.by_public_id(db.sessions, ws_id)
-        if ws is not None and tag is not None and access.tag_matches(tag, ws.token_hash):
-            found.append(ws)
-    return found
+    return access.held_workspaces()
 
 
 def visible(net_id: str) -> tuple[Network, bool]:
@@ -74,7 +67,7 @@ def visible(net_id: str) -> tuple[Network, bool]:
     lead = _granted(LEADING, net_id, lambda n: n.token_hash)
     if lead is not None:
         return lead, True
-    net = nstore.by_public_id(db.sessions, net_id) if access.granted_ids(WORKSPACE_GRANTS) else None
+    net = nstore.by_public_id(db.sessions, net_id) if access.holds_any_workspace() else None
     if net is not None:
         member_ids = {ws.id for _, ws in nstore.members(db.sessions, net.id)}
         if any(ws.id in member_ids for ws in _my_workspaces()):

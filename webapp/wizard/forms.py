@@ -18,7 +18,8 @@ from wtforms import Field, RadioField, SelectChoice, SelectField, SelectMultiple
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError, clean_text, normalise_answer
+from readiness.answers import (COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, AnswerError, clean_name, format_number, has_visible,
+                               normalise_answer)
 from readiness.conditions import AnswerValue
 from readiness.models import Question, QuestionType
 
@@ -74,13 +75,20 @@ def step_form_class(questions: Iterable[Question]) -> type[FlaskForm]:
     return type("StepForm", (FlaskForm,), fields)
 
 
+def _language() -> str:
+    """The language of this request: its numbers use that language's marks."""
+    from webapp.i18n.locale import current_language
+
+    return current_language()
+
+
 def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     """Saved answers as form data (numbers back to text)."""
     data: dict[str, Any] = {}
     for q in questions:
         v = answers.get(q.id)
         if v is not None:
-            data[q.id] = str(v) if q.type == QuestionType.number else v
+            data[q.id] = format_number(v, _language()) if q.type == QuestionType.number else v
     return data
 
 
@@ -115,7 +123,7 @@ def read_and_check(
                 ok = False
             continue
         try:
-            value = normalise_answer(q, raw)
+            value = normalise_answer(q, raw, _language())
         except AnswerError as exc:
             field.errors = [gettext(exc.template, **exc.params)]
             ok = False
@@ -135,13 +143,22 @@ def _given(raw: Any) -> bool:
     return raw not in (None, [])
 
 
+def _name_filter(value: Any) -> Any:
+    return clean_name(value) if isinstance(value, str) else value
+
+
+def _visible(form: Any, field: Field) -> None:
+    if field.data and not has_visible(field.data):
+        raise ValidationError(gettext("Use letters or digits: this name shows nothing."))
+
+
 class StartForm(FlaskForm):
     town = StringField(
         _l("Name of the town or municipality"),
-        # DataRequired checks what is left after the filter: a name of spaces or control characters is none
-        validators=[DataRequired(_l("Enter the name of the town.")),
+        # Checked after the filter: a name of spaces, control or invisible characters is none
+        validators=[DataRequired(_l("Enter the name of the town.")), _visible,
                     Length(max=TOWN_NAME_MAX, message=_l("Use at most %(max)d characters."))],
-        filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
+        filters=[_name_filter],
         render_kw={"autocomplete": "address-level2", "maxlength": TOWN_NAME_MAX},
     )
     country = SelectField(
@@ -152,8 +169,8 @@ class StartForm(FlaskForm):
     contact_role = StringField(
         _l("Your role (optional)"),
         description=_l("For example “Culture officer” or “Head of economic development”. It appears on the report."),
-        validators=[Length(max=ROLE_MAX, message=_l("Use at most %(max)d characters."))],
-        filters=[lambda s: clean_text(s) if isinstance(s, str) else s],
+        validators=[Length(max=ROLE_MAX, message=_l("Use at most %(max)d characters.")), _visible],
+        filters=[_name_filter],
         render_kw={"maxlength": ROLE_MAX, "autocomplete": "organization-title"},
     )
 

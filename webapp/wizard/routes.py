@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from readiness.answers import is_visible
@@ -29,50 +29,52 @@ from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, con
 
 bp = Blueprint("assess", __name__)
 
-GRANTED = "granted"  # session key: "public_id.link_tag" of the assessments this browser may open
-MAX_GRANTS = 20
-
-
 def content() -> Content:
     """The content in the language of this request (ids, scores and rules are the same in all)."""
     return localized_content()
 
 
-def grant(assessment: Assessment) -> None:
-    """Give this browser access to the assessment for as long as its current resume link is valid."""
-    access.grant(GRANTED, assessment.public_id, assessment.token_hash, MAX_GRANTS)
+def access_to(public_id: str, its_own_page: bool = True) -> access.AssessmentAccess:
+    """This browser's access to the assessment (webapp/access.py); 404 without it."""
+    granted = access.assessment(public_id)
+    _speak(granted.assessment, its_own_page)
+    return granted
+
+
+def _speak(assessment: Assessment, its_own_page: bool) -> None:
+    if its_own_page:
+        g.assessment_language = assessment.language  # pages of an assessment speak its language
+    else:
+        g.default_language = assessment.language
 
 
 def owned(public_id: str, its_own_page: bool = True) -> Assessment:
-    """The assessment, if this browser was given access to it through its current resume link; else 404.
+    """The assessment, if this browser may open it (webapp/access.py); else 404.
 
     ``its_own_page``: the wizard, review and results speak the assessment's language (what its
     report says); other pages about it (a comparison, the group) follow the visitor's choice."""
-    tag = access.granted_tag(GRANTED, public_id)
-    return _admitted(tag, store.by_public_id(db.sessions, public_id) if tag is not None else None, its_own_page)
+    return access_to(public_id, its_own_page).assessment
 
 
 def owned_with_answers(public_id: str) -> store.AssessmentWithAnswers:
     """``owned``, with the assessment's answers and their revisions read in the same query."""
-    tag = access.granted_tag(GRANTED, public_id)
-    found = store.with_answers(db.sessions, public_id) if tag is not None else None
-    _admitted(tag, found.assessment if found else None)
+    found = store.with_answers(db.sessions, public_id) if access.may_hold(public_id) else None
+    _speak(access.assessment(public_id, loaded=found.assessment if found else None).assessment, True)
     assert found is not None
     return found
 
 
-def _admitted(tag: str | None, assessment: Assessment | None, its_own_page: bool = True) -> Assessment:
-    if tag is None or assessment is None or not access.tag_matches(tag, assessment.token_hash):
-        abort(404)  # unknown, never granted, or its link was revoked since this browser opened it
-    if its_own_page:
-        g.assessment_language = assessment.language
-    else:
-        g.default_language = assessment.language
-    return assessment
-
-
 def resume_url(token: str) -> str:
     return access.capability_url("assess.resume", token)
+
+
+def render_link_page(granted: access.AssessmentAccess, token: str | None, status: int = 200) -> Any:
+    """The link page; a new link is shown in the response that made it, once (never kept in the cookie)."""
+    a = granted.assessment
+    leaves_workspace = a.workspace_via is not None and not (granted.through_workspace or access.holds_workspace(granted.workspace))
+    return render_template("link.html", assessment=a, link=resume_url(token) if token else None,
+                           leaves_workspace=leaves_workspace,
+                           first_step=url_for("assess.step", public_id=a.public_id, step_id=PROFILE_STEP)), status
 
 
 @bp.get("/")
@@ -101,38 +103,33 @@ def start() -> Any:
         values = read_and_check(form, [population], require=True, is_applicable=lambda q: True)
         if valid and values is not None:
             details = store.TownDetails(form.town.data, form.country.data, form.contact_role.data or "")
-            assessment, token = store.create_assessment(db.sessions, details, content().version, values,
-                                                        language=current_language())
-            grant(assessment)
-            session["new_link"] = {"id": assessment.public_id, "token": token}
-            return redirect(url_for("assess.link", public_id=assessment.public_id))
+            try:
+                assessment, token = store.create_assessment(db.sessions, details, content().version, values,
+                                                            language=current_language())
+            except store.STORAGE_FAULTS:
+                # the database cannot write (disk full, read-only): the form comes back as typed
+                return render_template("start.html", form=form, population=population, storage_fault=True), 503
+            access.grant_resume(assessment)
+            return render_link_page(access_to(assessment.public_id), token, 201)
     return render_template("start.html", form=form, population=population), 400 if form.errors else 200
 
 
 @bp.get("/a/<public_id>/link")
-def link(public_id: str) -> str:
-    assessment = owned(public_id)
-    new = session.get("new_link") or {}
-    token = new.get("token") if new.get("id") == public_id else None
-    return render_template("link.html", assessment=assessment, link=resume_url(token) if token else None,
-                           first_step=url_for("assess.step", public_id=public_id, step_id=PROFILE_STEP))
+def link(public_id: str) -> Any:
+    return render_link_page(access_to(public_id), None)
 
 
 @bp.post("/a/<public_id>/link")
 def new_link(public_id: str) -> Any:
-    assessment = owned(public_id)
-    token = store.rotate_token(db.sessions, assessment.id)
-    grant(store.by_public_id(db.sessions, public_id) or abort(404))  # this browser keeps access; others lose it
-    session["new_link"] = {"id": public_id, "token": token}
-    return redirect(url_for("assess.link", public_id=public_id))
+    token = access.new_resume_link(access_to(public_id))  # this browser keeps access; others lose it
+    return render_link_page(access_to(public_id), token)
 
 
 @bp.get("/r/<token>")
 def resume(token: str) -> Any:
     # The token is swapped for access in the session cookie, then dropped from the URL.
     # Bad tokens are rate-limited per client by webapp/limits.py; a valid one never is.
-    assessment = store.by_token(db.sessions, token) or abort(404)
-    grant(assessment)
+    assessment = access.open_resume_link(token) or abort(404)
     return redirect(url_for("assess.continue_", public_id=assessment.public_id))
 
 
@@ -175,6 +172,9 @@ def step(public_id: str, step_id: str) -> Any:
     try:
         store.save_answers(db.sessions, assessment.id, values, current_step=target.id if target else step_id,
                            expected_revisions=decode_revisions(posted_revisions))
+    except store.STORAGE_FAULTS:
+        # the database cannot write (disk full, read-only): the page comes back as typed
+        return _render_step(assessment, current, form, shown, posted_revisions, storage_fault=True), 503
     except store.EditConflict as conflict:
         # Someone else saved this step meanwhile: show what changed, keep what this officer typed.
         for qid, now in conflict.changed.items():
@@ -196,7 +196,7 @@ def step(public_id: str, step_id: str) -> Any:
 
 
 def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None,
-                 saved: dict) -> str:
+                 saved: dict, storage_fault: bool = False) -> str:
     conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
     show_if = {q.id: follow_up_condition(q, current, saved) for q in shown}
     errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
@@ -206,7 +206,7 @@ def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, r
     step_urls = {s.id: url + quote(s.id, safe="") for s in steps}
     return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
                            conditional=conditional, show_if=show_if, errors=errors, steps=steps, step_urls=step_urls,
-                           revisions=revisions)
+                           revisions=revisions, storage_fault=storage_fault)
 
 
 # The step form carries the revisions of its answers as they were when it was shown

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness.conditions import AnswerValue
@@ -23,6 +24,10 @@ from webapp.models import Answer, Assessment, ContentSnapshot, ReportCache, utcn
 from webapp.tokens import hash_token, new_token
 
 Sessions = sessionmaker[Session]
+
+# What a database that cannot store (disk full, read-only, unreachable) raises: the views
+# answer 503 and keep what was typed.
+STORAGE_FAULTS = (OperationalError,)
 
 
 @dataclass(frozen=True)
@@ -95,13 +100,32 @@ def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | 
                                  {qid: revision for qid, _, revision in answered})
 
 
+def assessment_by_id(sessions: Sessions, assessment_id: int) -> Assessment | None:
+    with sessions() as session:
+        return session.get(Assessment, assessment_id)
+
+
 def by_token(sessions: Sessions, token: str) -> Assessment | None:
     return tokens.by_token(sessions, Assessment, token)
 
 
-def rotate_token(sessions: Sessions, assessment_id: int) -> str:
-    """Issue a new resume link; the old one stops working."""
-    return tokens.rotate_token(sessions, Assessment, assessment_id)
+def rotate_token(sessions: Sessions, assessment_id: int, issued_via: str | None = None,
+                 keep_workspace: bool = False) -> str:
+    """Issue a new resume link; the old one stops working. ``issued_via``: the link it is
+    made through (webapp/access.py). If the assessment opened its workspace with the old
+    link, it leaves the workspace unless ``keep_workspace``."""
+    token = new_token()
+    with sessions.begin() as session:
+        a = session.get(Assessment, assessment_id)
+        assert a is not None
+        a.token_hash = hash_token(token)
+        a.issued_via = issued_via
+        if a.workspace_via is not None:
+            if keep_workspace:
+                a.workspace_via = "r:" + a.token_hash[:16]  # access.via_resume of the new link
+            else:
+                a.workspace_id, a.workspace_via = None, None
+    return token
 
 
 def load_answers(sessions: Sessions, assessment_id: int) -> dict[str, AnswerValue]:
@@ -142,8 +166,7 @@ def save_answers(
     ``expected_revisions``: the answers' revisions when the form was shown (0: unanswered).
     If another save has since changed an answer that this save would set to something
     else, nothing is saved and ``EditConflict`` says which: a conflicting edit is
-    detected, never silently overwritten. (An answer cleared and given again by others
-    in between restarts at revision 1 and is not detected: a known, narrow gap.)
+    detected, never silently overwritten, also when an answer was cleared and given again.
     """
     now = utcnow()
     changes: dict[str, object] = {"updated_at": now}
@@ -176,6 +199,10 @@ def save_answers(
             }
             if changed:
                 raise EditConflict(changed)
+        # Revisions come from one counter per assessment (answers written elsewhere have 1), so an
+        # answer cleared and given again never gets back a revision that a stale page holds.
+        counter = max(session.scalar(select(table.c.answer_revision).where(table.c.id == assessment_id)) or 0, 1)
+        first = counter
         added, updated, deleted = [], [], []
         for qid, value in values.items():
             row = existing.get(qid)
@@ -183,10 +210,14 @@ def save_answers(
                 if row is not None:
                     deleted.append(row[0])
             elif row is None:
-                added.append({"assessment_id": assessment_id, "question_id": qid, "value": value, "revision": 1,
+                counter += 1
+                added.append({"assessment_id": assessment_id, "question_id": qid, "value": value, "revision": counter,
                               "updated_at": now})
             elif row[1] != value:
-                updated.append({"row_id": row[0], "new_value": value, "new_revision": row[2] + 1})
+                counter += 1
+                updated.append({"row_id": row[0], "new_value": value, "new_revision": counter})
+        if counter != first:
+            session.execute(update(table).where(table.c.id == assessment_id).values(answer_revision=counter))
         if added:
             session.execute(insert(answers), added)
         if updated:

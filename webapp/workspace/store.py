@@ -16,8 +16,9 @@ from webapp.tokens import hash_token, new_token
 from webapp.wizard.store import Sessions
 
 
-def open_workspace(sessions: Sessions, assessment_id: int) -> tuple[Workspace, str | None]:
-    """The assessment's workspace; created (with its link token, returned once) if it has none."""
+def open_workspace(sessions: Sessions, assessment_id: int, founded_via: str) -> tuple[Workspace, str | None]:
+    """The assessment's workspace; created (with its link token, returned once) if it has none.
+    ``founded_via``: the resume link it is opened with (webapp/access.py)."""
     with sessions.begin() as session:
         a = session.get(Assessment, assessment_id)
         assert a is not None
@@ -29,8 +30,13 @@ def open_workspace(sessions: Sessions, assessment_id: int) -> tuple[Workspace, s
         ws = Workspace(public_id=secrets.token_hex(8), token_hash=hash_token(token), town=a.town, country=a.country)
         session.add(ws)
         session.flush()
-        a.workspace_id = ws.id
+        a.workspace_id, a.workspace_via = ws.id, founded_via
         return ws, token
+
+
+def by_id(sessions: Sessions, workspace_id: int) -> Workspace | None:
+    with sessions() as session:
+        return session.get(Workspace, workspace_id)
 
 
 def by_public_id(sessions: Sessions, public_id: str) -> Workspace | None:
@@ -56,7 +62,8 @@ def assessments(sessions: Sessions, workspace_id: int) -> list[Assessment]:
         ))
 
 
-def start_reassessment(sessions: Sessions, workspace_id: int, content_version: str) -> tuple[Assessment, str]:
+def start_reassessment(sessions: Sessions, workspace_id: int, content_version: str,
+                       issued_via: str | None = None) -> tuple[Assessment, str]:
     """A new draft in the workspace, pre-filled with the answers and details of the latest
     submitted assessment (or the latest one if none is submitted); returns it with its resume token."""
     token = new_token()
@@ -70,7 +77,7 @@ def start_reassessment(sessions: Sessions, workspace_id: int, content_version: s
         new = Assessment(
             public_id=secrets.token_hex(8), token_hash=hash_token(token), town=last.town, country=last.country,
             contact_role=last.contact_role, language=last.language, content_version=content_version,
-            current_step="profile", workspace_id=workspace_id,
+            current_step="profile", workspace_id=workspace_id, issued_via=issued_via,
         )
         session.add(new)
         session.flush()
