@@ -272,10 +272,6 @@ def capability_url(endpoint: str, token: str) -> str:
     return base.rstrip("/") + url_for(endpoint, token=token)
 
 
-def granted_ids(key: str) -> list[str]:
-    """The public ids this browser holds a grant for under ``key`` (each still to be checked)."""
-    return [p.rsplit(".", 1)[0] for p in session.get(key, []) if "." in p]
-
 
 # --------------------------------------------------------------------------- grants of one link kind
 # Used by links whose access is a single tag (contributor links, networks): "public_id.tag".

@@ -483,7 +483,7 @@ def run(args: argparse.Namespace) -> int:
     url = args.database or default_database_url()
     if args.import_file:
         data = read_import_file(args.import_file)
-        content = load_content(args.content or os.environ.get("READINESS_CONTENT_DIR") or None)
+        content = load_content(args.content or Settings().READINESS_CONTENT_DIR)
         engine, sessions = open_database(url)
         try:
             print_json({"imported": import_document(sessions, data, content)})
