@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -104,8 +104,7 @@ def new() -> Any:
     if form.validate_on_submit():
         net, lead, join = nstore.create_network(db.sessions, form.name.data)
         access.grant(LEADING, net.public_id, net.token_hash, MAX_GRANTS)
-        session["new_network_links"] = {"id": net.public_id, "lead": lead, "join": join}
-        return redirect(url_for("network.show", net_id=net.public_id))
+        return _show(net, True, {"lead": lead, "join": join}), 201  # new links: shown once, in this answer
     return render_template("network/new.html", form=form), 400 if form.errors else 200
 
 
@@ -145,9 +144,13 @@ def join(net_id: str) -> Any:
 @bp.get("/net/<net_id>")
 def show(net_id: str) -> str:
     net, lead = visible(net_id)
-    new = session.pop("new_network_links", None) or {}
+    return _show(net, lead, {})
+
+
+def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
+    """The network's page; ``new``: links just made, shown once (never kept in the cookie)."""
     links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
-             if new.get("id") == net_id and new.get(k)}
+             if new.get(k)}
     result, details = _result(net)
     view = network_context(content(), result, net.name, gettext)
     shared = {int(m["key"]): m for m in view["members"]}
@@ -159,8 +162,7 @@ def show(net_id: str) -> str:
 @bp.post("/net/<net_id>/invite-link")
 def new_invite_link(net_id: str) -> Any:
     net = _granted(LEADING, net_id, lambda n: n.token_hash) or abort(404)
-    session["new_network_links"] = {"id": net_id, "join": nstore.rotate_join_token(db.sessions, net.id)}
-    return redirect(url_for("network.show", net_id=net_id, _anchor="invite"))
+    return _show(net, True, {"join": nstore.rotate_join_token(db.sessions, net.id)})
 
 
 @bp.get("/net/<net_id>/network.pdf")

@@ -174,7 +174,7 @@ def step(public_id: str, step_id: str) -> Any:
                            expected_revisions=decode_revisions(posted_revisions))
     except store.STORAGE_FAULTS:
         # the database cannot write (disk full, read-only): the page comes back as typed
-        return _render_step(assessment, current, form, shown, posted_revisions, storage_fault=True), 503
+        return _render_step(assessment, current, form, shown, posted_revisions, saved, storage_fault=True), 503
     except store.EditConflict as conflict:
         # Someone else saved this step meanwhile: show what changed, keep what this officer typed.
         for qid, now in conflict.changed.items():
