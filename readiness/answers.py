@@ -103,7 +103,8 @@ def marks(language: str) -> tuple[str, str]:
 
 def parse_number(question_id: str, text: str, language: str = "en") -> float:
     """A number as the officer typed it, in the marks of their language: "1,000" is a
-    thousand in English and "1.500" fifteen hundred in Italian. Spaces may group digits.
+    thousand in English and "1.500" fifteen hundred in Italian; spaces may group digits, and
+    the other language's decimal mark is read as one where it cannot be thousands ("3,5").
     A form that reads two ways ("1.500" in English: 1.5 or 1500?) is refused, as is a
     separator in the wrong place; never guessed."""
     decimal, group = marks(language)
@@ -126,6 +127,8 @@ def parse_number(question_id: str, text: str, language: str = "en") -> float:
         if len(fraction) == 3 and whole.strip("0"):
             raise ambiguous  # "1.500" in English, "1,000" in Italian
         plain = body.replace(decimal, ".")
+    elif re.fullmatch(rf"\d+{g}\d{{1,2}}|\d+{g}\d{{4,}}", body):
+        plain = body.replace(group, ".")  # "3,0" in English: a decimal comma, it cannot be thousands
     elif group in body or decimal in body:
         raise ambiguous
     else:

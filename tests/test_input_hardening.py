@@ -118,7 +118,7 @@ def test_user_text_is_isolated_in_pages_and_in_the_pdf(app, wizard):
 
 @pytest.mark.parametrize("language, typed, stored", [
     ("en", "1,000", 1000), ("en", "1 500", 1500), ("en", "2.5", 2.5), ("it", "1.500", 1500), ("it", "2,5", 2.5),
-    ("pt", "12.000", 12000), ("en", "1.500", None), ("it", "1,000", None), ("en", "1,5", None),
+    ("pt", "12.000", 12000), ("en", "1,5", 1.5), ("en", "1.500", None), ("it", "1,000", None), ("en", "1,5.5", None),
 ])
 def test_numbers_are_read_in_the_officers_language_or_refused_when_ambiguous(app, wizard, language, typed, stored):
     wizard.start()

@@ -9,6 +9,7 @@ import pytest
 from readiness import report
 from readiness.settings import RenderSettings
 from webapp import create_app
+from webapp.db import upgrade_database
 from webapp.config import Settings
 from webapp.export.exporter import default_database_url
 
@@ -41,6 +42,7 @@ def test_a_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_app_passes_its_render_settings_to_the_renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(report, "_settings", None)
     monkeypatch.setenv("READINESS_RENDER_IDLE", "5")
+    upgrade_database(f"sqlite:///{tmp_path / 'x.sqlite3'}")  # the app refuses a database that was never migrated
     create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k" * 32})
     assert report.render_settings().idle == 5
     create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k" * 32,

@@ -16,7 +16,7 @@ from webapp.tokens import hash_token, new_token
 from webapp.wizard.store import Sessions
 
 
-def open_workspace(sessions: Sessions, assessment_id: int, founded_via: str) -> tuple[Workspace, str | None]:
+def open_workspace(sessions: Sessions, assessment_id: int, founded_via: str | None = None) -> tuple[Workspace, str | None]:
     """The assessment's workspace; created (with its link token, returned once) if it has none.
     ``founded_via``: the resume link it is opened with (webapp/access.py)."""
     with sessions.begin() as session:
