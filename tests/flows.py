@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+from typing import Any
+
+from sqlalchemy import inspect, text
+
 from conftest import Wizard, best_value, csrf_token
 
 
@@ -69,3 +73,10 @@ def weakest(q):  # type: ignore[no-untyped-def]
         scored = [o for o in q.options if o.score is not None]
         return min(scored, key=lambda o: o.score).value if scored else value
     return value
+
+
+def snapshot(app: Any) -> dict[str, list]:
+    """Every row of every table (the report cache aside: a cache, not state)."""
+    with app.extensions["readiness_db"].engine.connect() as conn:
+        tables = sorted(t for t in inspect(conn).get_table_names() if t not in ("alembic_version", "report_cache"))
+        return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}

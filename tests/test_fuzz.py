@@ -474,7 +474,7 @@ def json_dumps(value: Any) -> str:
 def test_fuzz_every_post_route_with_bodies_that_are_not_forms(app, content, capsys):
     """JSON (with a valid CSRF header), deep nesting, files and other types on every POST
     route, with this browser's real ids: 415 or 400, never a 500, nothing stored."""
-    from test_security import snapshot
+    from flows import snapshot
 
     fuzz = Fuzzer(app, content)
     owner = Wizard(app.test_client(), content)

@@ -12,21 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import inspect, text
 
+from flows import snapshot
 from conftest import Wizard, csrf_token
 from webapp import create_app
 from webapp.config import UnsafeConfig
 from webapp.report.slots import render_slot
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def snapshot(app: Flask) -> dict[str, list]:
-    """Every row of every table (the report cache aside: a cache, not state)."""
-    with app.extensions["readiness_db"].engine.connect() as conn:
-        tables = sorted(t for t in inspect(conn).get_table_names() if t not in ("alembic_version", "report_cache"))
-        return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}
 
 
 def get(client: Any, url: str, **kwargs: Any) -> Any:
