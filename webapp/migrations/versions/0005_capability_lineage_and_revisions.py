@@ -9,15 +9,15 @@
 - ``assessment.answer_revision``: the last revision given to any of its answers, so that an
   answer cleared and given again never gets a revision a stale page still holds.
 
-Revision ID: 0004
-Revises: 0003_voices
+Revision ID: 0005_capabilities
+Revises: 0004_frozen
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003_voices'
+revision = '0005_capabilities'
+down_revision = '0004_frozen'
 branch_labels = None
 depends_on = None
 
