@@ -1,0 +1,130 @@
+"""Translated quotes (translations/<lang>/quotes.yaml): every quote of the content has
+a Portuguese and an Italian translation that keeps the quote's names and figures; a
+reworded quote leaves its old translation stale, and lint says so; a report in Portuguese
+or Italian shows the original quote followed by the translation, marked as one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from readiness.checks import all_sources
+from readiness.content import REPO_ROOT, Content, load_content
+from readiness.lint import lint
+from readiness.quote_translations import QUOTES_FILE, quote_translations
+from readiness.report import build_report_html
+from readiness.report_view import ReportMeta
+from readiness.scoring import score_assessment
+
+from towns import TOWNS
+
+LANGUAGES = ("pt", "it")
+# Names of projects, programmes, organisations, people and towns: a translation keeps them as they are.
+NAMES = ("Creative Valley", "Creative Wallonia", "Creative Hub", "Creative Jam", "Creative Apulia District",
+         "Mons2015", "Mons", "RUCI", "EICI", "ChIMERA", "Co-Create", "URBACT", "CIDAco",
+         "Óbidos", "Leeds", "Iconoval", "Strasbourg", "Stuttgart", "Fab Lab", "Café Europa", "CLICK",
+         "Co-nnexion", "Anamaria Wills", "Hanna Kasper", "Christoph Runde", "Virtual Dimension Center",
+         "European Interest Group on Creativity")
+
+
+def content_quotes(content: Content) -> set[str]:
+    return {s.quote for _, s in all_sources(content)}
+
+
+def numbers(text: str) -> list[int]:
+    """The figures of a text, however they are grouped: '€13,541,859' = '13 541 859 €' = '13.541.859 €'."""
+    return [int(re.sub(r"[^\d]", "", n)) for n in re.findall(r"\d+(?:[ ,.\u00a0]\d{3})*", text)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_quote_of_the_content_has_a_translation(lang: str) -> None:
+    content = load_content()
+    translated = quote_translations(content.root, lang)
+    quotes = content_quotes(content)
+    missing = sorted(quotes - set(translated))
+    assert not missing, f"{QUOTES_FILE.format(lang=lang)}: {len(missing)} quote(s) without a translation: {missing[:5]}"
+    stale = sorted(set(translated) - quotes)
+    assert not stale, f"{QUOTES_FILE.format(lang=lang)}: translates quote(s) the content no longer has: {stale[:5]}"
+    # one entry per quote: a second entry would silently win over the first
+    entries = yaml.safe_load((REPO_ROOT / QUOTES_FILE.format(lang=lang)).read_text(encoding="utf-8"))["quotes"]
+    repeated = [q for q, n in Counter(e["quote"] for e in entries).items() if n > 1]
+    assert not repeated, repeated
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_translation_keeps_the_quotes_names_and_figures(lang: str) -> None:
+    translated = quote_translations(REPO_ROOT, lang)
+    for quote, translation in translated.items():
+        assert translation.strip() != quote.strip(), f"not translated: {quote!r}"
+        assert numbers(translation) == numbers(quote), (quote, translation)
+        # longest names first, so "Mons2015" is not also counted as "Mons"
+        rest_q, rest_t = quote, translation
+        for name in sorted(NAMES, key=len, reverse=True):
+            if name in rest_q:
+                assert name in rest_t, f"{name!r} lost in the translation of {quote!r}: {translation!r}"
+                rest_q, rest_t = rest_q.replace(name, ""), rest_t.replace(name, "")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    for folder in ("questions", "rules", "cases", "translations", "sources", "glossary"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return tmp_path
+
+
+def test_a_reworded_quote_leaves_its_translation_stale_and_lint_says_so(root: Path) -> None:
+    content = load_content(root)
+    before = lint(content, None)
+    assert not [n for n in before.notes if "quotes.yaml" in n], before.notes
+    # reword one quote of a rule file, as an editor would
+    rule = next(r for r in content.rules if r.sources)
+    old = rule.sources[0].quote
+    path = root / content.files[f"rule:{rule.id}"]
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    new = old + " (reworded)"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+    content = load_content(root)
+    quotes = content_quotes(content)
+    assert new in quotes
+    for lang in LANGUAGES:
+        # the old translation no longer applies to the new quote: the report shows the original only
+        assert new not in quote_translations(root, lang)
+    notes = lint(content, None).notes
+    for lang in LANGUAGES:
+        if old not in quotes:  # the old wording is quoted nowhere else: its translation is stale
+            assert any(n.startswith(f"{lang}: translations/{lang}/quotes.yaml translates a quote the content no "
+                                    f"longer has: {old[:60]!r}") for n in notes), notes
+        assert f"{lang}: 1 of {len(quotes)} quotes have no translation" in " ".join(notes), notes
+
+
+@pytest.mark.parametrize("lang,marker", [("pt", "Tradução"), ("it", "Traduzione")])
+def test_the_full_report_shows_each_original_quote_then_its_marked_translation(
+        content: Content, lang: str, marker: str) -> None:
+    local = content.for_language(lang)
+    result = score_assessment(local, TOWNS["weak"](local), "Vila Fraca", "Portugal")
+    meta = ReportMeta(town=result.town, country=result.country, assessment_id="quotes", created=dt.date(2026, 3, 14),
+                      language=lang, edition="full")
+    html = build_report_html(local, result, meta)
+    translated = quote_translations(local.root, lang)
+    figures = re.findall(r'<figure class="quote">(.*?)</figure>', html, flags=re.S)
+    shown = {s.quote for f in result.findings for s in f.sources}
+    assert figures and len(shown) > 20
+    for quote in shown:
+        original = f"“{_html(quote)}”</blockquote>"
+        marked = f"{marker}: «{_html(translated[quote])}»"
+        figure = next((f for f in figures if original in f), None)
+        assert figure is not None, quote
+        assert marked in figure and figure.index(original) < figure.index(marked), (quote, figure)
+
+
+def _html(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
