@@ -2,35 +2,62 @@
 
 Put a reverse proxy that terminates HTTPS (nginx, Caddy) in front, and set
 SECRET_KEY, BASE_URL=https://..., SESSION_COOKIE_SECURE=1, TRUSTED_PROXIES=1 and
-DATABASE_URL (webapp/config.py). The app refuses to start without them.
+DATABASE_URL (webapp/config.py). The app refuses to start without them. With more
+than one worker (or host), REDIS_URL is required: the rate limits must be shared.
+
+Web workers never render reports (the render workers of `make worker` do), so every
+request takes milliseconds and the lifecycle can be tight:
+- the app is loaded once in the master (preload_app), then ``gc.freeze()`` moves what
+  start-up allocated out of the collector's scans, so forked workers share those pages
+  and a restarted worker is serving in milliseconds;
+- recycling (max_requests) is spread: the jitter is half the budget, so workers that
+  started together restart far apart and the others keep serving meanwhile;
+- SIGTERM: workers finish their request and exit within graceful_timeout (5 s); nothing
+  is forked from a worker, so nothing outlives them or holds the port.
 """
 
+import gc
 import multiprocessing
 import os
-
-from readiness.settings import RenderSettings
-from webapp.config import Settings
 
 os.environ.setdefault("READINESS_ENV", "production")
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Sync workers: one request per process. Pages take milliseconds; PDF renders take about a
-# second each and are bounded separately (READINESS_MAX_RENDERS, below the worker count).
+# Sync workers: one request per process; pages take milliseconds.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(8, multiprocessing.cpu_count() * 2 + 1)))
-# Recycle each worker after this many requests (jittered so they do not all restart at
-# once): a bound on slow memory growth in long-lived processes (fonts, caches, WeasyPrint).
+preload_app = True
+# Recycle each worker after about this many requests: a bound on slow memory growth.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = max_requests // 10
-# Longer than the report's render time limit, so that the limit, not gunicorn, stops a slow render.
-timeout = int(RenderSettings().timeout) + 30
-graceful_timeout = 30
+# Half the budget: workers that started together restart hundreds of requests apart.
+max_requests_jitter = max(1, max_requests // 2)
+timeout = 30
+graceful_timeout = 5
 accesslog = "-"
 # Never log query strings: they could carry a resume token in a mistyped link.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
-    renders = Settings().MAX_CONCURRENT_RENDERS
-    if renders >= server.cfg.workers:
-        raise SystemExit(f"READINESS_MAX_RENDERS={renders} must be below the number of workers "
-                         f"({server.cfg.workers}) so that pages stay responsive while reports render")
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        message = (f"{server.cfg.workers} workers without REDIS_URL: each keeps its own rate-limit counts "
+                   "(set REDIS_URL, or WEB_CONCURRENCY=1)")
+        if os.environ.get("BASE_URL", "").startswith("https://"):  # a public deployment
+            raise SystemExit(message)
+        server.log.warning(message)
+
+
+def when_ready(server):  # type: ignore[no-untyped-def]
+    # The app is loaded (preload_app): freeze it before the first fork, so that workers share
+    # its memory and no worker's collector walks it.
+    gc.collect()
+    gc.freeze()
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    # Database connections are never shared with the master or a sibling: each worker's
+    # engine forgets the pool it inherited (without closing the master's sockets) and
+    # opens its own on first use.
+    app = getattr(server.app, "callable", None)
+    database = getattr(app, "extensions", {}).get("readiness_db") if app is not None else None
+    if database is not None and database.engine is not None:
+        database.engine.dispose(close=False)
