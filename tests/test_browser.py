@@ -69,24 +69,37 @@ def test_whole_wizard_in_a_real_browser(browser, live_server: str, tmp_path: Pat
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_language_switch_keeps_a_tick_and_a_note_and_follow_ups_follow_the_parent(browser, live_server: str):
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_language_switch_keeps_a_tick_and_a_note(browser, live_server: str, javascript: bool):
+    from browser_support import create_assessment
+
+    page = browser.new_context(java_script_enabled=javascript).new_page()
+    create_assessment(page, live_server, town="Viareggio", country="Italy")
+    page.get_by_role("link", name="Continue the assessment").click()
+    assert "/step/profile" in page.url
+    note = "Il porto è in ristrutturazione fino al 2027."
+    for language, name, tick in (("it", "Italiano", "tourism"), ("pt", "Português", "crafts")):
+        page.locator(f"input[name=main_industries][value={tick}]").check()  # a tick, not saved yet
+        page.locator("#profile_notes").fill(note + language)  # a typed note, not saved yet
+        # one action: open the menu, choose the language; nothing typed is lost
+        page.locator(".language-menu summary").click()
+        page.get_by_role("button", name=name).click()
+        page.wait_for_url("**/step/profile")
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("input[name=main_industries][value=tourism]").is_checked()
+        assert page.locator(f"input[name=main_industries][value={tick}]").is_checked()
+        assert page.locator("#profile_notes").input_value() == note + language
+    # and it was saved, not only carried: the review lists the tick and the note
+    page.goto(page.url.replace("/step/profile", "/review"))
+    assert note + "pt" in page.locator("main").inner_text()
+
+
+def test_follow_ups_follow_the_parent(browser, live_server: str):
     from browser_support import create_assessment
 
     page = browser.new_page()
     create_assessment(page, live_server, town="Viareggio", country="Italy")
     page.get_by_role("link", name="Continue the assessment").click()
-    assert "/step/profile" in page.url
-    page.get_by_label("Tourism and hospitality").check()  # a tick, not saved yet
-    note = "Il porto è in ristrutturazione fino al 2027."
-    page.locator("#profile_notes").fill(note)  # a typed note, not saved yet
-
-    # one action: open the menu, choose Italiano; nothing typed is lost
-    page.locator(".language-menu summary").click()
-    page.get_by_role("button", name="Italiano").click()
-    page.wait_for_url("**/step/profile")
-    assert page.locator("html").get_attribute("lang") == "it"
-    assert page.locator("input[name=main_industries][value=tourism]").is_checked()
-    assert page.locator("#profile_notes").input_value() == note
 
     # follow-ups appear and disappear as the parent answer changes
     page.goto(page.url.replace("/step/profile", "/step/strategy"))

@@ -27,6 +27,7 @@ from webapp import access
 from webapp.group import service as group_service
 from webapp.group import store as gstore
 from webapp.extensions import db
+from webapp.i18n.locale import language_posted_with_form
 from webapp.wizard.forms import form_data, read_and_check, step_form_class
 from webapp.models import Assessment, Contribution, Invitation
 from webapp.wizard.routes import access_to, answer_label, content, owned
@@ -166,30 +167,30 @@ def _owner_page(assessment: Assessment, invite_form: InviteForm | None = None,
 
 @bp.get("/a/<public_id>/group")
 def owner(public_id: str) -> Any:
-    return _owner_page(owned(public_id))
+    return _owner_page(owned(public_id, its_own_page=False))
 
 
 @bp.post("/a/<public_id>/group/invite")
 def invite(public_id: str) -> Any:
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     form = InviteForm()
     if not form.validate():
         return _owner_page(assessment, invite_form=form)
     inv, token = gstore.create_invitation(db.sessions, assessment.id, form.label.data, form.role.data,
-                                          issued_via=access_to(public_id).lineage)
+                                          issued_via=access_to(public_id, its_own_page=False).lineage)
     return _owner_page(assessment, new={"token": token, "inv": inv.public_id})
 
 
 @bp.post("/a/<public_id>/group/link/<inv_id>")
 def new_person_link(public_id: str, inv_id: str) -> Any:
-    granted = access_to(public_id)
+    granted = access_to(public_id, its_own_page=False)
     token = gstore.rotate_invitation(db.sessions, granted.assessment.id, inv_id, issued_via=granted.lineage) or abort(404)
     return _owner_page(granted.assessment, new={"token": token, "inv": inv_id})
 
 
 @bp.post("/a/<public_id>/group/revoke/<inv_id>")
 def revoke(public_id: str, inv_id: str) -> Any:
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     gstore.revoke(db.sessions, assessment.id, inv_id) or abort(404)
     return redirect(url_for("group.owner", public_id=public_id))
 
@@ -197,14 +198,14 @@ def revoke(public_id: str, inv_id: str) -> Any:
 @bp.post("/a/<public_id>/group/revoke/<inv_id>/delete")
 def delete_revoked(public_id: str, inv_id: str) -> Any:
     """The owner removes what came in through a revoked link (e.g. a leaked one that was flooded)."""
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     gstore.delete_revoked_contributions(db.sessions, assessment.id, inv_id) is not None or abort(404)
     return redirect(url_for("group.owner", public_id=public_id))
 
 
 @bp.post("/a/<public_id>/group/share")
 def share(public_id: str) -> Any:
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     form = VoiceForm(owner_role=assessment.owner_role)
     if not form.validate():
         return _owner_page(assessment, voice_form=form)
@@ -216,7 +217,7 @@ def share(public_id: str) -> Any:
 @bp.post("/a/<public_id>/group/paper/<inv_id>")
 def paper(public_id: str, inv_id: str) -> Any:
     """The owner types in the answers a person gave on the printed questionnaire."""
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     inv = next((i for i in gstore.invitations(db.sessions, assessment.id)
                 if i.public_id == inv_id and i.revoked_at is None and i.role), None) or abort(404)
     try:
@@ -235,7 +236,7 @@ def _spread_of(assessment: Assessment, question_id: str) -> group_core.QuestionS
 @bp.route("/a/<public_id>/group/agree/<question_id>", methods=["GET", "POST"])
 def agree(public_id: str, question_id: str) -> Any:
     """Record the answer the group agreed on a question where views differ, with a note."""
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     spread = _spread_of(assessment, question_id)
     q = spread.question
     form_cls = step_form_class([q])
@@ -261,7 +262,7 @@ def agree(public_id: str, question_id: str) -> Any:
 
 @bp.post("/a/<public_id>/group/agree/<question_id>/clear")
 def clear_agreement(public_id: str, question_id: str) -> Any:
-    assessment = owned(public_id)
+    assessment = owned(public_id, its_own_page=False)
     gstore.clear_agreed(db.sessions, assessment.id, question_id)
     return redirect(url_for("group.owner", public_id=public_id, _anchor="differ-" + question_id))
 
@@ -328,6 +329,7 @@ def _town(assessment_id: int) -> str:
 @bp.route("/c/<contribution_id>/step/<step_id>", methods=["GET", "POST"])
 def step(contribution_id: str, step_id: str) -> Any:
     c = contributing(contribution_id)
+    switched = language_posted_with_form()  # the page's answers are saved, it comes back translated
     steps = _steps()
     current = next((s for s in steps if s.id == step_id), None) or abort(404)
     saved = dict(c.answers or {})
@@ -339,6 +341,8 @@ def step(contribution_id: str, step_id: str) -> Any:
         values = read_and_check(form, shown, require=False, is_applicable=lambda q: is_visible(q, {**saved, **posted}))
         if values is not None:
             gstore.save_contribution(db.sessions, c.id, values)
+            if switched:
+                return redirect(url_for("group.step", contribution_id=contribution_id, step_id=step_id))
             i = steps.index(current) + (-1 if request.form.get("action") == "back" else 1)
             if 0 <= i < len(steps):
                 return redirect(url_for("group.step", contribution_id=contribution_id, step_id=steps[i].id))

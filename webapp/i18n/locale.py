@@ -36,15 +36,24 @@ def current_language() -> str:
 
 
 def language_posted_with_form() -> str | None:
-    """The language chosen with a form post (app.js sends a page's unsaved answers with the
-    choice, so that the view saves or carries them over). It is this browser's choice from now
-    on; the caller also records it for the assessment being worked on."""
+    """The language chosen with a form post: the picker's buttons of a page with answers not
+    yet saved belong to that page's form (templates/base.html), so the view saves or carries
+    them over and shows the same page in the new language. It is this browser's choice from
+    now on; the caller also records it for the assessment being worked on."""
     lang = request.form.get("language") if request.method == "POST" else None
     if lang not in offered_languages():
         return None
+    g.form_language = current_language()  # what was typed is read in the page's language
     session[SESSION_KEY] = lang
     g.pop("assessment_language", None)
     return lang
+
+
+def form_language() -> str:
+    """The language a posted form was shown in, for reading what was typed into it ("1.234"
+    is a thousand and more in Italian, one and a bit in English): the request's language, or
+    the page's before a language chosen with the form."""
+    return g.get("form_language") or current_language()
 
 
 def localized_content() -> Content:

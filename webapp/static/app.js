@@ -1,8 +1,8 @@
 /* Cluster Readiness: progressive enhancement only. Every page works without this file.
-   1. Follow-up questions appear and disappear as the answer they depend on changes
-      (without JavaScript they are always shown, with "Answer only if ..." in words).
-   2. Choosing a language on a page with unsaved answers sends those answers along,
-      so the server saves (or carries over) them before the page comes back translated. */
+   Follow-up questions appear and disappear as the answer they depend on changes
+   (without JavaScript they are always shown, with "Answer only if ..." in words).
+   (The language picker needs no script: on a page with answers not yet saved its buttons belong
+   to that page's form, see templates/base.html.) */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -91,29 +91,8 @@
     refresh();
   }
 
-  /* ---- Language: one action, and nothing typed is lost ---- */
-  function setUpLanguage() {
-    var form = document.querySelector("form[data-keeps-language]");
-    if (!form) { return; }
-    Array.prototype.forEach.call(document.querySelectorAll(".language-picker button[name=language]"), function (button) {
-      button.addEventListener("click", function (event) {
-        event.preventDefault();
-        var field = form.querySelector("input[type=hidden][name=language]");
-        if (!field) {
-          field = document.createElement("input");
-          field.type = "hidden";
-          field.name = "language";
-          form.appendChild(field);
-        }
-        field.value = button.value;
-        HTMLFormElement.prototype.submit.call(form);
-      });
-    });
-  }
-
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("form"), setUpFollowUps);
-    setUpLanguage();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -24,6 +24,7 @@ from readiness.conditions import AnswerValue
 from readiness.models import Question, QuestionType
 
 from webapp.i18n.countries import COUNTRIES, country_choices
+from webapp.i18n.locale import current_language, form_language
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -75,20 +76,13 @@ def step_form_class(questions: Iterable[Question]) -> type[FlaskForm]:
     return type("StepForm", (FlaskForm,), fields)
 
 
-def _language() -> str:
-    """The language of this request: its numbers use that language's marks."""
-    from webapp.i18n.locale import current_language
-
-    return current_language()
-
-
 def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
     """Saved answers as form data (numbers back to text)."""
     data: dict[str, Any] = {}
     for q in questions:
         v = answers.get(q.id)
         if v is not None:
-            data[q.id] = format_number(v, _language()) if q.type == QuestionType.number else v
+            data[q.id] = format_number(v, current_language()) if q.type == QuestionType.number else v
     return data
 
 
@@ -123,7 +117,7 @@ def read_and_check(
                 ok = False
             continue
         try:
-            value = normalise_answer(q, raw, _language())
+            value = normalise_answer(q, raw, form_language())
         except AnswerError as exc:
             field.errors = [gettext(exc.template, **exc.params)]
             ok = False
