@@ -22,6 +22,8 @@ from readiness.report import build_report_html
 from readiness.report_view import ReportMeta
 from readiness.scoring import score_assessment
 
+from conftest import Wizard
+from flows import choose_language
 from towns import TOWNS
 
 LANGUAGES = ("pt", "it")
@@ -128,3 +130,42 @@ def test_the_full_report_shows_each_original_quote_then_its_marked_translation(
 def _html(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&#34;").replace("'", "&#39;"))
+
+
+@pytest.mark.parametrize("lang,marker", [("pt", "Tradução"), ("it", "Traduzione"), ("en", None)])
+def test_a_case_page_shows_each_quote_in_its_language_then_its_marked_translation(
+        client, content: Content, lang: str, marker: str | None) -> None:  # type: ignore[no-untyped-def]
+    case = content.case_by_id["creative-valley"]
+    html = client.get(f"/cases/{case.id}", headers={"Accept-Language": lang}).get_data(as_text=True)
+    quotes = re.findall(r'<blockquote class="source">(.*?)</blockquote>', html, flags=re.S)
+    assert len(quotes) > 10
+    translated = quote_translations(content.root, lang)
+    case_quotes = {s.quote for where, s in all_sources(content) if where.endswith(f"[{case.id}]")}
+    assert len(case_quotes) > 10
+    for quote in case_quotes:
+        language = "el" if re.search(r"[\u0370-\u03ff]", quote) else "en"
+        original = f'<p lang="{language}">“{_html(quote)}”</p>'
+        shown = next((q for q in quotes if original in q), None)
+        assert shown is not None, quote
+        if marker is None:
+            assert "<p>" not in shown.replace(original, ""), shown  # an English page: the quote only
+        else:
+            assert shown.index(original) < shown.index(f"<p>{marker}: «{_html(translated[quote])}»</p>"), shown
+
+
+def test_the_results_page_shows_each_quote_then_its_marked_translation(client, wizard: Wizard, content: Content) -> None:  # type: ignore[no-untyped-def]
+    choose_language(client, "it", "/start")
+    answers = TOWNS["weak"](content)
+    wizard.start(town="Viareggio", country="Italy", population=answers.get("population_band", "10k_50k"))
+    wizard.answer_all(lambda q: None, overrides={k: str(v) if isinstance(v, (int, float)) else v for k, v in answers.items()})
+    assert wizard.submit().status_code == 302
+    html = client.get(wizard.url("results")).get_data(as_text=True)
+    shown = re.findall(r'<blockquote class="source">(.*?)</blockquote>', html, flags=re.S)
+    translated = quote_translations(content.root, "it")
+    quotes = {s.quote for f in score_assessment(content, answers).findings for s in f.sources}
+    assert len(quotes) > 20
+    for quote in quotes:
+        original = f"“{_html(quote)}”</p>"
+        box = next((q for q in shown if original in q), None)
+        assert box is not None, quote
+        assert box.index(original) < box.index(f"<p>Traduzione: «{_html(translated[quote])}»</p>"), box

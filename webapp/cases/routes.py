@@ -10,9 +10,11 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from readiness import library, overlay
+from readiness.quote_translations import quote_translations
 from readiness.report_view import source_references
 from readiness.scoring import level_for
 
+from webapp.glossary.routes import quote_language
 from webapp.report import service as report_service
 from webapp.i18n.countries import COUNTRIES, country_label
 from webapp.i18n.locale import base_content, current_language
@@ -53,7 +55,7 @@ def case(case_id: str) -> str:
     found = content().case_by_id.get(case_id) or abort(404)
     return render_template("cases/case.html", case=found, profile=library.case_profile(content(), found),
                            documents=source_references(content()), types=_types(), level_of=_level_of,
-                           population=content().questions["population_band"])
+                           population=content().questions["population_band"], quotes=_quotes())
 
 
 @bp.get("/a/<public_id>/compare/<case_id>")
@@ -67,7 +69,13 @@ def compare(public_id: str, case_id: str) -> Any:
     chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name))
     reasons = [library.reason_text(r, content(), gettext) for r in side.similar.reasons]
     return render_template("cases/compare.html", assessment=assessment, side=side, documents=source_references(content()),
-                           chart=Markup(chart) if chart else None, level_of=_level_of, reasons=reasons)
+                           chart=Markup(chart) if chart else None, level_of=_level_of, reasons=reasons,
+                           quotes=_quotes())
+
+
+def _quotes() -> dict[str, Any]:
+    """How the page shows a quote: in its document's language, then its translation into the page's."""
+    return {"translations": quote_translations(content().root, current_language()), "language": quote_language}
 
 
 def _level_of(score: float | None) -> str:
