@@ -22,6 +22,16 @@ from .models import Identifier, Source
 
 GLOSSARY_FILE = "glossary/terms.yaml"
 
+# A word with two capitals or more ("ERDF", "CCIs", "ChIMERA", "CREADIS3", the "EU" of "EU-Wallonia").
+_WORD = re.compile(r"[^\W_]+")
+# Abbreviations every officer reads without help (UE: the EU in Portuguese and Italian): a
+# glossary entry would only clutter the page.
+COMMON_ABBREVIATIONS = frozenset({"EU", "UE", "IT"})
+
+
+def acronyms(text: str) -> list[re.Match[str]]:
+    return [m for m in _WORD.finditer(text) if sum(ch.isupper() for ch in m.group(0)) >= 2]
+
 
 class GlossaryTerm(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -80,6 +90,12 @@ class Glossary(BaseModel):
     def mentions(self, text: str) -> list[Mention]:
         """Every mention of a term in ``text``, in order."""
         return [Mention(self._by_spelling[m.group(1)], m.start(1), m.end(1)) for m in self._pattern.finditer(text)]
+
+    def unexplained(self, text: str) -> list[str]:
+        """The acronyms of ``text`` that no glossary mention covers (nor COMMON_ABBREVIATIONS)."""
+        covered = [(m.start, m.end) for m in self.mentions(text)]
+        return [a.group(0) for a in acronyms(text) if a.group(0) not in COMMON_ABBREVIATIONS
+                and not any(start <= a.start() and a.end() <= end for start, end in covered)]
 
     def used_in(self, texts: Iterable[str]) -> list[GlossaryTerm]:
         """The terms the texts name, in glossary order (for the report's glossary page)."""

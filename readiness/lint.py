@@ -20,7 +20,8 @@ from .conditions import leaves
 from .documents import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
 from .evidence import evidence_report
 from .catalogs import ui_catalog_gaps
-from .i18n import translation_status
+from .glossary import GLOSSARY_FILE
+from .i18n import english_entries, translation_status
 from .quote_translations import quote_translations
 from .quotes import normalise_for_quote
 
@@ -129,6 +130,8 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
         elif problems:
             report.notes.append(f"{where}: draft language: {status.translated} of {status.total} entries translated")
 
+    report.errors += unexplained_acronyms(content)
+
     report.coverage = {
         "version": content.version,
         "questions_per_dimension": {d.id: len(d.questions) for d in content.dimensions},
@@ -144,3 +147,32 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
         "translations": translations,
     }
     return report
+
+
+def _wording(entry: object) -> list[str]:
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, dict):
+        return [text for value in entry.values() for text in _wording(value)]
+    if isinstance(entry, list):
+        return [text for value in entry for text in _wording(value)]
+    return []
+
+
+def unexplained_acronyms(content: "Content") -> list[str]:
+    """Every acronym an officer reads (questions, help, options, rules, advice, case studies,
+    in every language offered) is explained by the glossary: a mention of one of its terms."""
+    problems = []
+    for lang in ["en", *sorted(code for code, tr in content.translations.items() if tr.complete)]:
+        worded = content.for_language(lang)
+        if worded.glossary is None:
+            return []
+        entries = english_entries(worded)
+        entries.pop("glossary")  # the definitions are the explanations
+        entries["cases"] = {c.id: {**entries["cases"].get(c.id, {}), "name": c.name} for c in worded.cases}
+        for section, items in entries.items():
+            for item_id, entry in items.items():
+                for acronym in sorted({a for text in _wording(entry) for a in worded.glossary.unexplained(text)}):
+                    problems.append(f"{GLOSSARY_FILE}: {acronym!r} ({lang}, {section}.{item_id}) has no glossary "
+                                    f"entry: add a term (or a spelling to `matches` of one) that explains it")
+    return problems

@@ -17,11 +17,22 @@ def test_the_glossary_is_a_typed_model_covering_the_jargon_of_the_help_texts_and
     assert isinstance(glossary, Glossary) and all(isinstance(t, GlossaryTerm) for t in glossary.terms)
     named_in_the_issue = {"ChIMERA", "CIDAco", "EICI", "CCIs", "third place", "URBACT", "CREADIS3", "RUCI"}
     assert named_in_the_issue <= {s for t in glossary.terms for s in t.spellings}
-    texts = [q.help for q in content.questions.values()] + [r.explanation for r in content.rules]
+    texts = ([q.help for q in content.questions.values()] + [r.explanation for r in content.rules]
+             + [c.name for c in content.cases])
     # every term explains something the content names; none is there for its own sake
     assert glossary.used_in(texts) == glossary.terms
     # whole words and case as written: "CCI" is not found inside "CCIs", nor "KEA" in "speaker"
     assert [m.term.id for m in glossary.mentions("the CCIs and a CCI; speaker, KEAs")] == ["ccis", "ccis"]
+
+
+def test_every_acronym_an_officer_reads_has_a_glossary_entry_in_every_language(content):
+    from readiness.lint import unexplained_acronyms
+
+    assert unexplained_acronyms(content) == []
+    glossary = content.glossary
+    # what the check sees: words of two capitals or more, unless a glossary mention covers them
+    assert glossary.unexplained("ChIMERA and the CLICK living lab, EU-Wallonia money, a SME and its CEO") == ["SME", "CEO"]
+    assert glossary.unexplained("ChIMERA (Interreg MED), the MED Programme; the MED area") == ["MED"]
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="the source documents are not at ../shared/seeds")

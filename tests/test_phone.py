@@ -1,10 +1,13 @@
 """Every page type on a 390 x 844 phone, and at 200% zoom of a 1280 px window (640 px).
 
 One walk through the whole product (home, start form and its errors, link page, every
-wizard step, review, results, side by side, case library and page, group owner and a
-contributor's pages, workspace, glossary, an error page); on each page nothing may be wider
-than the window. With SCREENSHOT_DIR set, a full-page screenshot of each page is saved
-there, to look at (docs/img/phone-*.png in the README come from this walk).
+wizard step, review, results, side by side, case library and page, group owner, a
+contributor's pages and the agreed-answer form, workspace, a network's pages, glossary, an
+error page, the language menu open); on each page nothing may be wider than the window and
+the header clips nothing. Every page template the app has must have been seen on the walk,
+so a new kind of page cannot be left out. With SCREENSHOT_DIR set, a screenshot of the
+phone's first screen of each page is saved there, to look at (docs/img/phone-*.png in the
+README come from this walk: `SCREENSHOT_DIR=docs/img/phone pytest tests/test_phone.py`).
 """
 
 from __future__ import annotations
@@ -15,86 +18,135 @@ from pathlib import Path
 
 import pytest
 from browser_support import answer_every_question_on_the_page, create_assessment, next_button
+from flask import template_rendered
+
+from readiness.paths import TEMPLATES_DIR
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 ZOOM_200 = {"width": 640, "height": 900}  # 200% zoom of a 1280 x 1800 window
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# Elements of the header that stick out of the window or clip their own content.
+CLIPPED_IN_HEADER = """() => [...document.querySelectorAll('.site-header *')]
+    .filter(e => e.getClientRects().length && !e.closest('.visually-hidden') && (e.scrollWidth > e.clientWidth + 1
+           || e.getBoundingClientRect().right > window.innerWidth + 0.5))
+    .map(e => e.className || e.tagName).join(',')"""
+
+
+def page_templates() -> set[str]:
+    """The templates that are whole web pages (not partials, macros or the PDFs' templates)."""
+    return {p.relative_to(TEMPLATES_DIR).as_posix() for p in TEMPLATES_DIR.rglob("*.html")
+            if not p.name.startswith("_") and p.name != "base.html" and p.parent.name != "report"}
 
 
 def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server: str):
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra):  # type: ignore[no-untyped-def]
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
     shots = Path(os.environ["SCREENSHOT_DIR"]) if os.environ.get("SCREENSHOT_DIR") else None
     wide: dict[str, dict[str, int]] = {}
     header_clipped: dict[str, str] = {}
+    seen: dict[str, str] = {}  # template -> the first page checked that showed it
 
     def check(name: str) -> None:
         page.wait_for_load_state("load")  # the style sheet applied
+        if rendered:
+            seen.setdefault(rendered[-1], name)
         page.set_viewport_size(PHONE)
         phone = page.evaluate(OVERFLOW)
-        clipped = page.evaluate("""() => [...document.querySelectorAll('.site-header *')]
-            .filter(e => e.getClientRects().length && !e.closest('.visually-hidden') && (e.scrollWidth > e.clientWidth + 1
-                   || e.getBoundingClientRect().right > window.innerWidth + 0.5))
-            .map(e => e.className || e.tagName).join(',')""")
+        clipped = page.evaluate(CLIPPED_IN_HEADER)
         if clipped:
             header_clipped[name] = clipped
         if shots:
             shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / f"phone-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"), full_page=True)
+            page.screenshot(path=str(shots / f"phone-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"))
         page.set_viewport_size(ZOOM_200)
         zoom = page.evaluate(OVERFLOW)
+        if shots:
+            page.screenshot(path=str(shots / f"zoom200-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"))
         page.set_viewport_size(PHONE)
         if phone > 0 or zoom > 0:
             wide[name] = {"phone": phone, "zoom200": zoom}
 
-    page.goto(live_server + "/")
-    check("home")
-    page.goto(live_server + "/start")
-    page.get_by_role("button", name="Create the assessment").click()
-    check("start with errors")
-    # a long town name is where a header clips first
-    create_assessment(page, live_server, town="Castelnuovo di Garfagnana e Valle del Serchio")
-    check("link")
-    page.get_by_role("link", name="Continue the assessment").click()
-    next_button(page).click()
-    check("step with errors")
-    while "/step/" in page.url:
-        check("step " + page.url.rsplit("/", 1)[1])
-        answer_every_question_on_the_page(page)
+    try:
+        page.goto(live_server + "/")
+        check("home")
+        page.locator(".language-menu summary").click()
+        check("language menu")
+        page.goto(live_server + "/start")
+        page.get_by_role("button", name="Create the assessment").click()
+        check("start with errors")
+        # a long town name is where a header clips first
+        create_assessment(page, live_server, town="Castelnuovo di Garfagnana e Valle del Serchio")
+        check("link")
+        page.get_by_role("link", name="Continue the assessment").click()
         next_button(page).click()
-    check("review")
-    page.get_by_role("button", name="Submit and see the results").click()
-    check("results")
-    results_url = page.url
-    page.get_by_role("link", name="Compare side by side").first.click()
-    check("compare")
-    for name, path in (("cases", "/cases"), ("cases filtered", "/cases?type=hub"),
-                       ("case", "/cases/creative-valley"), ("glossary", "/glossary"),
-                       ("not found", "/a/nonexistent/review")):
-        page.goto(live_server + path)
-        check(name)
+        check("step with errors")
+        while "/step/" in page.url:
+            check("step " + page.url.rsplit("/", 1)[1])
+            answer_every_question_on_the_page(page)
+            next_button(page).click()
+        check("review")
+        page.get_by_role("button", name="Submit and see the results").click()
+        check("results")
+        results_url = page.url
+        page.get_by_role("link", name="Compare side by side").first.click()
+        check("compare")
+        for name, path in (("cases", "/cases"), ("cases filtered", "/cases?type=hub"),
+                           ("case", "/cases/creative-valley"), ("glossary", "/glossary"),
+                           ("not found", "/a/nonexistent/review")):
+            page.goto(live_server + path)
+            check(name)
 
-    page.goto(results_url.replace("/results", "/group"))
-    page.locator("#label").fill("Camera di commercio della Garfagnana")
-    page.locator("#role").select_option(index=1)
-    page.get_by_role("button", name="Make a personal link").click()
-    check("group owner")
-    invitation = page.locator("#invite-link").input_value()
-    contributor = browser.new_context(viewport=PHONE).new_page()
-    contributor.goto(invitation)
-    page, owner_page = contributor, page
-    check("group join")
-    page.locator("form.form button[type=submit]").first.click()
-    check("contributor step")
-    page.goto(page.url.split("/step/")[0])
-    check("contributor answers")
-    page = owner_page
+        # the group: two people answer the first step differently, the owner records the agreed answer
+        owner_page = page
+        owner_page.goto(results_url.replace("/results", "/group"))
+        for i, label in enumerate(("Camera di commercio della Garfagnana", "Museo civico")):
+            owner_page.locator("#label").fill(label)
+            owner_page.locator("#role").select_option(index=i + 1)
+            owner_page.get_by_role("button", name="Make a personal link").click()
+            if i == 0:
+                check("group owner")
+            invitation = owner_page.locator("#invite-link").input_value()
+            page = browser.new_context(viewport=PHONE).new_page()
+            page.goto(invitation)
+            check("group join")
+            page.locator("form.form button[type=submit]").first.click()
+            check("contributor step")
+            page.locator("form .question fieldset").first.locator("input[type=radio]").nth(-1 if i else 0).check()
+            next_button(page).click()
+            page.goto(page.url.split("/step/")[0])
+            check("contributor answers")
+            page.context.close()
+        page = owner_page
+        page.goto(results_url.replace("/results", "/group"))
+        page.locator("a", has_text="Record the agreed answer").first.click()
+        check("group agree")
 
-    page.goto(results_url)
-    page.get_by_role("button", name="Open the town workspace").click()
-    check("workspace")
+        page.goto(results_url)
+        page.get_by_role("button", name="Open the town workspace").click()
+        check("workspace")
+
+        # a network of towns, led and joined from this browser (which holds the town's workspace)
+        page.goto(live_server + "/networks/new")
+        check("network new")
+        page.get_by_label("Name of the network").fill("Rete dei borghi creativi della Garfagnana e della Lunigiana")
+        page.get_by_role("button", name="Create the network").click()
+        check("network")
+        page.goto(page.locator("#join-link").input_value())
+        check("network join")
+        page.get_by_role("button", name="Join the network").click()
+        check("network with a member")
+    finally:
+        template_rendered.disconnect(record)
 
     assert wide == {}, f"pages wider than the window (px too wide): {wide}"
     assert header_clipped == {}, f"header elements clipped: {header_clipped}"
+    missing = page_templates() - set(seen)
+    assert not missing, f"page types the phone walk never showed: {sorted(missing)}"
