@@ -14,6 +14,7 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import re
 import sys
 import tempfile
 import time
@@ -29,12 +30,12 @@ N = int(os.environ.get("BENCH_PROFILE_N", "300"))
 # Areas: (label, predicate on (file, function name)).
 AREAS = [
     ("Jinja rendering (templates, macros)", lambda f, n: n == "render_template"),
-    ("database (SQLAlchemy + SQLite)", lambda f, n: "/webapp/store.py" in f),
-    ("WTForms form classes and fields", lambda f, n: "/webapp/forms.py" in f and n in ("step_form_class",)
+    ("database (SQLAlchemy + SQLite)", lambda f, n: "/webapp/wizard/store.py" in f),
+    ("WTForms form classes and fields", lambda f, n: "/webapp/wizard/forms.py" in f and n in ("step_form_class",)
      or ("/wtforms/form.py" in f and n == "__call__")),
     ("session cookie (open + save)", lambda f, n: "/flask/sessions.py" in f and n in ("open_session", "save_session")),
-    ("step list (all_steps)", lambda f, n: "/webapp/steps.py" in f and n == "all_steps"),
-    ("localized content", lambda f, n: "/webapp/locale_select.py" in f and n == "localized_content"),
+    ("step list (all_steps)", lambda f, n: "/webapp/wizard/steps.py" in f and n == "all_steps"),
+    ("localized content", lambda f, n: "/webapp/i18n/locale.py" in f and n == "localized_content"),
     ("url_for", lambda f, n: "/flask/helpers.py" in f and n == "url_for"),
     ("gettext (Flask-Babel)", lambda f, n: "/flask_babel/" in f and n in ("gettext", "ngettext")),
 ]
@@ -54,7 +55,8 @@ def main() -> None:
         html = client.get("/start").get_data(as_text=True)
         r = client.post("/start", data={"csrf_token": csrf(html), "town": "Profiletown", "country": "Romania",
                                         "population_band": "10k_50k"})
-        public_id = r.headers["Location"].split("/a/")[1].split("/")[0]
+        assert r.status_code == 201, r.status_code  # the link page, answering the post
+        public_id = re.search(r'href="/a/([0-9a-f]+)"', r.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
         path = f"/a/{public_id}/step/{STEP}"
         fields = step_fields()
 

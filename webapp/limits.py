@@ -97,6 +97,11 @@ def init_app(app: Flask) -> Limiter:
                                       exempt_when=_valid_token)
     for endpoint in TOKEN_LOOKUPS:
         app.view_functions[endpoint] = bad_tokens(app.view_functions[endpoint])
+    if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
+        # Every limit is one of the above: the other views (the wizard's steps, every page)
+        # skip Flask-Limiter's per-request resolution of limits that are not there.
+        limited = {rule.endpoint for rule in ROUTE_LIMITS} | set(TOKEN_LOOKUPS)
+        limiter.request_filter(lambda: request.endpoint not in limited)
     return limiter
 
 

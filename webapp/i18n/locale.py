@@ -22,13 +22,28 @@ def base_content() -> Content:
 
 
 def offered_languages(content: Content | None = None) -> dict[str, str]:
-    content = content or base_content()
+    """The languages offered (a copy: callers may change it)."""
+    return dict(_offered(content or base_content()))
+
+
+def _offered(content: Content) -> dict[str, str]:
+    # Asked several times per request (every page's picker and language): worked out once per
+    # app for its own content, which never changes while the app runs.
+    if content is base_content():
+        kept = current_app.extensions.get("readiness_offered_languages")
+        if kept is None:
+            kept = current_app.extensions["readiness_offered_languages"] = _complete(content)
+        return kept
+    return _complete(content)
+
+
+def _complete(content: Content) -> dict[str, str]:
     return {code: name for code, name in LANGUAGES.items()
             if code == "en" or (code in content.translations and content.translations[code].complete)}
 
 
 def current_language() -> str:
-    offered = offered_languages()
+    offered = _offered(base_content())
     for chosen in (g.get("assessment_language"), session.get(SESSION_KEY), g.get("default_language")):
         if chosen in offered:
             return chosen
@@ -41,7 +56,7 @@ def language_posted_with_form() -> str | None:
     them over and shows the same page in the new language. It is this browser's choice from
     now on; the caller also records it for the assessment being worked on."""
     lang = request.form.get("language") if request.method == "POST" else None
-    if lang not in offered_languages():
+    if lang not in _offered(base_content()):
         return None
     g.form_language = current_language()  # what was typed is read in the page's language
     session[SESSION_KEY] = lang

@@ -153,6 +153,26 @@ def load_answers_and_revisions(sessions: Sessions, assessment_id: int) -> tuple[
         return {qid: value for qid, value, _ in rows}, {qid: revision for qid, _, revision in rows}
 
 
+_ASSESSMENTS = Assessment.__table__
+_ANSWERS = Answer.__table__
+# A save's statements, built once (building one cost about as much as running it). The first
+# UPDATE takes the assessment's row lock on PostgreSQL and returns the revision counter.
+_TOUCH = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
+          .values(updated_at=bindparam("now")).returning(_ASSESSMENTS.c.answer_revision))
+_TOUCH_AND_MOVE = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
+                   .values(updated_at=bindparam("now"), current_step=bindparam("step"))
+                   .returning(_ASSESSMENTS.c.answer_revision))
+_EXISTING = (select(_ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.revision)
+             .where(_ANSWERS.c.assessment_id == bindparam("aid"),
+                    _ANSWERS.c.question_id.in_(bindparam("qids", expanding=True))))
+_SET_COUNTER = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
+                .values(answer_revision=bindparam("counter"), updated_at=bindparam("now")))
+_ADD = insert(_ANSWERS)
+_CHANGE = (update(_ANSWERS).where(_ANSWERS.c.id == bindparam("row_id"))
+           .values(value=bindparam("new_value"), revision=bindparam("new_revision"), updated_at=bindparam("now")))
+_REMOVE = delete(_ANSWERS).where(_ANSWERS.c.id.in_(bindparam("row_ids", expanding=True)))
+
+
 def save_answers(
     sessions: Sessions,
     assessment_id: int,
@@ -169,27 +189,22 @@ def save_answers(
     detected, never silently overwritten, also when an answer was cleared and given again.
     """
     now = utcnow()
-    changes: dict[str, object] = {"updated_at": now}
-    if current_step:
-        changes["current_step"] = current_step
-    if details is not None:
-        changes.update(town=details.town, country=details.country, contact_role=details.contact_role)
-    answers = Answer.__table__
     with sessions.begin() as session:
         # Saves to one assessment are serialised: SQLite through BEGIN IMMEDIATE (db.py),
-        # PostgreSQL through the row lock this UPDATE takes, so the read-check-write below is
-        # never interleaved. Plain statements, not the ORM's unit of work: a save is a handful
-        # of rows, and the ORM's bookkeeping cost more than the writes.
-        table = Assessment.__table__
-        found = session.execute(update(table).where(table.c.id == assessment_id).values(**changes))
-        assert found.rowcount == 1, "no such assessment"
+        # PostgreSQL through the row lock the first UPDATE takes, so the read-check-write below
+        # is never interleaved. Plain statements on the session's connection, not the ORM's unit
+        # of work: a save is a handful of rows, and the ORM's bookkeeping cost more than the writes.
+        conn = session.connection()
+        if details is not None:
+            conn.execute(update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == assessment_id).values(
+                town=details.town, country=details.country, contact_role=details.contact_role))
+        touch = _TOUCH_AND_MOVE if current_step else _TOUCH
+        counter = conn.execute(touch, {"aid": assessment_id, "now": now, "step": current_step}).scalar()
+        assert counter is not None, "no such assessment"
         existing = {
             qid: (row_id, value, revision)
-            for row_id, qid, value, revision in session.execute(
-                select(answers.c.id, answers.c.question_id, answers.c.value, answers.c.revision)
-                .where(answers.c.assessment_id == assessment_id, answers.c.question_id.in_(list(values)))
-            )
-        }
+            for row_id, qid, value, revision in conn.execute(_EXISTING, {"aid": assessment_id, "qids": list(values)})
+        } if values else {}
         if expected_revisions is not None:
             changed = {
                 qid: row[1] if row else None
@@ -201,8 +216,7 @@ def save_answers(
                 raise EditConflict(changed)
         # Revisions come from one counter per assessment (answers written elsewhere have 1), so an
         # answer cleared and given again never gets back a revision that a stale page holds.
-        counter = max(session.scalar(select(table.c.answer_revision).where(table.c.id == assessment_id)) or 0, 1)
-        first = counter
+        counter = first = max(counter, 1)
         added, updated, deleted = [], [], []
         for qid, value in values.items():
             row = existing.get(qid)
@@ -215,19 +229,15 @@ def save_answers(
                               "updated_at": now})
             elif row[1] != value:
                 counter += 1
-                updated.append({"row_id": row[0], "new_value": value, "new_revision": counter})
+                updated.append({"row_id": row[0], "new_value": value, "new_revision": counter, "now": now})
         if counter != first:
-            session.execute(update(table).where(table.c.id == assessment_id).values(answer_revision=counter))
+            conn.execute(_SET_COUNTER, {"aid": assessment_id, "counter": counter, "now": now})
         if added:
-            session.execute(insert(answers), added)
+            conn.execute(_ADD, added)
         if updated:
-            session.execute(
-                update(answers).where(answers.c.id == bindparam("row_id"))
-                .values(value=bindparam("new_value"), revision=bindparam("new_revision"), updated_at=now),
-                updated,
-            )
+            conn.execute(_CHANGE, updated)
         if deleted:
-            session.execute(delete(answers).where(answers.c.id.in_(deleted)))
+            conn.execute(_REMOVE, {"row_ids": deleted})
 
 
 @dataclass(frozen=True)
