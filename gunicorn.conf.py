@@ -47,8 +47,15 @@ def on_starting(server):  # type: ignore[no-untyped-def]
 
 
 def when_ready(server):  # type: ignore[no-untyped-def]
-    # The app is loaded (preload_app): freeze it before the first fork, so that workers share
-    # its memory and no worker's collector walks it.
+    # The app is loaded (preload_app): compile its templates and load its catalogs here, once
+    # (webapp/warmup.py; a fresh worker would otherwise pay for them on its first requests),
+    # then freeze it before the first fork, so that workers share its memory and no worker's
+    # collector walks it.
+    app = getattr(server.app, "callable", None)
+    if app is not None and hasattr(app, "jinja_env"):
+        from webapp.warmup import warm_up
+
+        warm_up(app)
     gc.collect()
     gc.freeze()
 

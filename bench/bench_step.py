@@ -8,9 +8,11 @@ number of sync workers (``BENCH_WORKERS``, default 2), over SQLite files in WAL 
 - the bare app (``bench/bare_app.py``): a Flask + Jinja page of the step page's size, and one
   ``INSERT`` + ``COMMIT`` per request (durable: SQLite's default ``synchronous=FULL``; and with
   the project's ``synchronous=NORMAL``, which in WAL mode does not sync a commit to disk);
-- the real app again with ``max_requests`` low (``BENCH_RECYCLE_REQUESTS``), so that workers
-  recycle several times under load (``BENCH_RECYCLE_REQUESTS``, default: about 3 restarts per
-  worker at the measured rate): start-up and recycling stalls show up as its max latency.
+- recycling: the real app again with ``max_requests`` low (``BENCH_RECYCLE_REQUESTS``, default:
+  about 3 restarts per worker at the measured rate) plus the config's jitter, under load;
+- start-up: a cold server's time to its first page, then every worker replaced at once, twice,
+  under load (SIGHUP: new workers forked from the preloaded master).
+  Both count the requests slower than 500 ms (the goal is none) and give p99 and max.
 
 ``wrk`` (Debian's package) is the load generator: ``BENCH_OFFICERS`` (default 32) officers,
 one connection each, each with its own assessment and session. A "save" is what an officer
@@ -19,8 +21,9 @@ answer changed (a real write). Rounds alternate the four measurements (bare page
 bare INSERTs, save) in a rotating order, ``BENCH_SECONDS`` each (default 4), ``BENCH_ROUNDS``
 (default 5); the ratios are of the medians over rounds (and the range of per-round ratios).
 
-Memory: RSS and PSS (shared pages divided among the processes sharing them) of each web
-worker, read from /proc after the load.
+Memory of each web worker from /proc, after start-up and after the load: RSS, USS (the pages
+only that worker has: what one more worker costs) and PSS (shared pages divided among the
+processes sharing them), and whether WeasyPrint's libraries are mapped in it.
 
 Everything is bounded in time; servers are stopped by their process group id, even on failure.
 """
@@ -31,10 +34,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +61,7 @@ RECYCLE_SECONDS = min(60, int(os.environ.get("BENCH_RECYCLE_SECONDS", "20")))
 STEP = "cooperation"  # a typical step: single, multi, yes/no and number questions
 CHANGED = "coop_joint_projects"  # the answer a save changes (a number: 0..399)
 SECRET_KEY = "bench-step-secret-key-0123456789abcdef0123"
+LOAD_BEFORE = " ".join(Path("/proc/loadavg").read_text().split()[:3])  # other work on the machine
 
 
 @dataclass
@@ -64,6 +70,7 @@ class Server:
     proc: subprocess.Popen
     port: int
     log: Path
+    ready_s: float = 0.0  # from the command to the first page served
 
     @property
     def url(self) -> str:
@@ -96,15 +103,17 @@ def start_server(name: str, app: str, tmp: Path, extra_env: dict[str, str], pyth
     probe = Browser()
     probe.port = port
     path = "/page" if "bare" in name else "/"
-    for _ in range(240):  # up to 60 s for the workers to start on a busy machine
+    started = time.monotonic()
+    while time.monotonic() - started < 60:  # up to 60 s for the workers to start on a busy machine
         try:
             if probe.request("GET", path)[0] == 200:
+                server.ready_s = time.monotonic() - started
                 return server
         except OSError:
             pass
         if proc.poll() is not None:
             raise RuntimeError(f"{name}: gunicorn exited:\n{log.read_text()[-3000:]}")
-        time.sleep(0.25)
+        time.sleep(0.02)
     stop(proc)
     raise RuntimeError(f"{name}: gunicorn did not answer within 60 s")
 
@@ -183,32 +192,62 @@ class Series:
         return sum(r["unexpected"] + r["socket_errors"] + r["timeouts"] + r["status_errors"] for r in self.runs)
 
 
-def memory(server: Server) -> list[tuple[int, int]]:
-    """(RSS, PSS) in KiB of each worker."""
+@dataclass(frozen=True)
+class WorkerMemory:
+    rss: int  # KiB: every page the process touches, shared ones included
+    pss: int  # KiB: shared pages divided among the processes sharing them
+    uss: int  # KiB: pages only this worker has (what one more worker costs)
+    renderer: bool  # WeasyPrint's libraries (Pango) are mapped in this worker
+
+
+def memory(server: Server) -> list[WorkerMemory]:
     found = []
     for pid in server.workers():
         try:
             text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            maps = Path(f"/proc/{pid}/maps").read_text()
         except OSError:
             continue
-        rss = int(re.search(r"^Rss:\s+(\d+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
-        pss = int(re.search(r"^Pss:\s+(\d+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
-        found.append((rss, pss))
+
+        def kib(name: str, text: str = text) -> int:
+            m = re.search(rf"^{name}:\s+(\d+)", text, re.MULTILINE)
+            return int(m.group(1)) if m else 0
+
+        found.append(WorkerMemory(kib("Rss"), kib("Pss"), kib("Private_Clean") + kib("Private_Dirty"),
+                                  "libpango" in maps))
     return found
 
 
-def describe_memory(name: str, server: Server) -> str:
-    mem = memory(server)
+def describe_memory(mem: list[WorkerMemory]) -> str:
     if not mem:
-        return f"{name}: workers' memory not readable"
-    rss = ", ".join(f"{r / 1024:.0f}" for r, _ in mem)
-    pss = ", ".join(f"{p / 1024:.0f}" for _, p in mem)
-    return f"{name}: RSS per worker {rss} MiB (PSS {pss} MiB)"
+        return "workers' memory not readable"
+
+    def mib(values: list[int]) -> str:
+        return ", ".join(f"{v / 1024:.0f}" for v in values)
+
+    renderer = sum(m.renderer for m in mem)
+    return (f"RSS {mib([m.rss for m in mem])} MiB, USS {mib([m.uss for m in mem])} MiB, "
+            f"PSS {mib([m.pss for m in mem])} MiB per worker; WeasyPrint loaded in {renderer} of {len(mem)}")
 
 
 def ratio_range(a: list[float], b: list[float]) -> str:
     ratios = sorted(x / y for x, y in zip(a, b))
     return f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
+
+
+def replacing_workers(server: Server, officers: Path, seconds: int) -> tuple[dict[str, Any], int]:
+    """Step GETs for ``seconds`` while the master replaces every worker at once, twice (SIGHUP:
+    new workers forked from the preloaded master, the old ones finish their request and go)."""
+    booted = server.boots()
+    timers = [threading.Timer(seconds * k / 3, os.kill, (server.proc.pid, signal.SIGHUP)) for k in (1, 2)]
+    for timer in timers:
+        timer.start()
+    try:
+        result = wrk(server.url, "get", officers, seconds)
+    finally:
+        for timer in timers:
+            timer.cancel()
+    return result, server.boots() - booted
 
 
 def main() -> int:
@@ -228,6 +267,7 @@ def main() -> int:
                                                                      "GUNICORN_MAX_REQUESTS": "0"})
             servers.append(real)
             officers, size = prepare_officers(real, tmp)
+            mem_started = memory(real)
             bare = start_server("bare", "bare_app:create_app()", tmp, {
                 "BARE_DB": str(tmp / "bare.sqlite3"), "BARE_PAGE_BYTES": str(size), "GUNICORN_MAX_REQUESTS": "0"},
                 pythonpath=str(BENCH))
@@ -255,8 +295,11 @@ def main() -> int:
                 for name in order:
                     url, mode, file = plan[name]
                     series[name].runs.append(wrk(url, mode, file, SECONDS))
-            mem_real, mem_bare = describe_memory("real app", real), describe_memory("bare app", bare)
+            mem_loaded, mem_bare = memory(real), memory(bare)
+            for server in (real, bare):
+                stop(server.proc)
 
+            # Recycling: a fresh server whose workers restart several times under load.
             recycle_db = f"sqlite:///{tmp}/recycle.sqlite3"
             upgrade_database(recycle_db)
             max_requests = RECYCLE_REQUESTS or max(50, int(series["step GET"].median_rate() * RECYCLE_SECONDS
@@ -268,6 +311,16 @@ def main() -> int:
             booted = recycle.boots()
             recycled = wrk(recycle.url, "get", recycle_officers, RECYCLE_SECONDS)
             restarts = recycle.boots() - booted
+            stop(recycle.proc)
+
+            # Start-up: a cold server's first page, then every worker replaced at once under load, twice.
+            startup_db = f"sqlite:///{tmp}/startup.sqlite3"
+            upgrade_database(startup_db)
+            startup = start_server("startup", "webapp:create_app()", tmp, {
+                "DATABASE_URL": startup_db, "GUNICORN_MAX_REQUESTS": "0"})
+            servers.append(startup)
+            startup_officers, _ = prepare_officers(startup, tmp)
+            replaced, fresh_workers = replacing_workers(startup, startup_officers, RECYCLE_SECONDS)
         finally:
             for server in servers:
                 stop(server.proc)
@@ -276,7 +329,8 @@ def main() -> int:
     get_ratio = step_get.median_rate() / bare_page.median_rate()
     save_ratio = save.median_rate(per=2) / bare_insert.median_rate()
     print(f"step: {OFFICERS} officers (wrk, one connection each), gunicorn.conf.py with {WORKERS} sync workers, "
-          f"SQLite WAL; {ROUNDS} interleaved rounds of {SECONDS} s; page of {size:,} bytes (step '{STEP}')")
+          f"SQLite WAL; {ROUNDS} interleaved rounds of {SECONDS} s; page of {size:,} bytes (step '{STEP}'); "
+          f"load average before the run {LOAD_BEFORE}")
     print(f"step: bare page {bare_page.median_rate():.0f} req/s, step GET {step_get.median_rate():.0f} req/s: "
           f"ratio {get_ratio:.2f} (rounds {ratio_range(step_get.rates(), bare_page.rates())}; goal >= 0.5)")
     print(f"step: bare INSERT {bare_insert.median_rate():.0f}/s, save (GET+POST) {save.median_rate(per=2):.0f}/s: "
@@ -286,15 +340,24 @@ def main() -> int:
           f"{save.median_rate(per=2) / bare_normal.median_rate():.2f} "
           f"(rounds {ratio_range(save.rates(per=2), bare_normal.rates())}; a commit not synced: nearly a bare request)")
     for name, s in series.items():
-        print(f"step: {name:<18} p99 {statistics.median(s.p99s()):.0f} ms (worst round {max(s.p99s()):.0f}), "
-              f"max {s.worst('max_us'):.0f} ms, p50 {statistics.median(r['p50_us'] / 1000 for r in s.runs):.0f} ms")
-    print(f"step: {mem_real}; {mem_bare}")
+        print(f"step: {name:<18} p99 {statistics.median(s.p99s()):.0f} ms (worst round {max(s.p99s()):.0f}; goal < 100), "
+              f"max {s.worst('max_us'):.0f} ms, p50 {statistics.median(r['p50_us'] / 1000 for r in s.runs):.0f} ms, "
+              f"over 500 ms {sum(r['over_500ms'] for r in s.runs)}")
+    print(f"step: real app's web workers after start-up: {describe_memory(mem_started)}")
+    print(f"step: real app's web workers after the load: {describe_memory(mem_loaded)}")
+    print(f"step: bare app's workers after the load: {describe_memory(mem_bare)}")
     print(f"step: recycling (max_requests={max_requests} + the config's jitter, fresh server) {RECYCLE_SECONDS} s "
           f"of step GETs: {restarts} worker restarts, {recycled['requests']} requests, "
-          f"p99 {recycled['p99_us'] / 1000:.0f} ms, max {recycled['max_us'] / 1000:.0f} ms, "
-          f"timed out (> 5 s) {recycled['timeouts']}; steady state in this run: p99 "
-          f"{statistics.median(step_get.p99s()):.0f} ms, max {step_get.worst('max_us'):.0f} ms (goal: max < 500 ms)")
-    errors = sum(s.errors() for s in series.values()) + Series([recycled]).errors()
+          f"over 500 ms {recycled['over_500ms']} (goal 0), p99 {recycled['p99_us'] / 1000:.0f} ms, "
+          f"max {recycled['max_us'] / 1000:.0f} ms, timed out (> 5 s) {recycled['timeouts']}")
+    print(f"step: start-up: first page {startup.ready_s:.2f} s after the command (cold server, app preloaded); "
+          f"{RECYCLE_SECONDS} s of step GETs while every worker is replaced at once, twice (SIGHUP): "
+          f"{fresh_workers} fresh workers, {replaced['requests']} requests, over 500 ms {replaced['over_500ms']} "
+          f"(goal 0), p99 {replaced['p99_us'] / 1000:.0f} ms, max {replaced['max_us'] / 1000:.0f} ms, "
+          f"timed out (> 5 s) {replaced['timeouts']}")
+    print(f"step: steady state in this run: step GET p99 {statistics.median(step_get.p99s()):.0f} ms, "
+          f"max {step_get.worst('max_us'):.0f} ms")
+    errors = sum(s.errors() for s in series.values()) + Series([recycled, replaced]).errors()
     print(f"step: unexpected responses or socket errors: {errors}")
     return 1 if errors else 0
 

@@ -6,7 +6,8 @@
 -- mode "save": GET of the step, then POST of it with the CSRF token and answer revisions
 --              read from that page and one answer changed (a real write), and again.
 -- mode "bare_get" / "bare_insert": the same path for every thread, no cookie.
--- done() prints one JSON line for the driver (latencies in microseconds).
+-- done() prints one JSON line for the driver (latencies in microseconds; over_500ms counts the
+-- requests that took longer than 500 ms).
 
 local threads = {}
 local counter = 0
@@ -83,10 +84,16 @@ function done(summary, latency, requests)
    for _, t in ipairs(threads) do
       unexpected = unexpected + (t:get("bad") or 0)
    end
+   -- requests slower than 500 ms: latency(i) is the i-th distinct latency and how many had it
+   local slow = 0
+   for i = 1, #latency do
+      local value, count = latency(i)
+      if value > 500000 then slow = slow + count end
+   end
    local e = summary.errors
    io.write(string.format(
       '{"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, '
-      .. '"unexpected": %d, "socket_errors": %d, "timeouts": %d, "status_errors": %d}\n',
+      .. '"over_500ms": %d, "unexpected": %d, "socket_errors": %d, "timeouts": %d, "status_errors": %d}\n',
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-      latency:percentile(99), latency.max, unexpected, e.connect + e.read + e.write, e.timeout, e.status))
+      latency:percentile(99), latency.max, slow, unexpected, e.connect + e.read + e.write, e.timeout, e.status))
 end
