@@ -30,6 +30,7 @@ from .content_model import Content
 from .i18n import ContentTranslation, TranslationError, iter_languages, localize, parse_translation, translation_path
 from .models import Bank, CaseStudy, Dimension, Rule
 from .paths import DATA_ROOT
+from .quote_translations import QUOTES_FILE, QuoteTranslations
 
 __all__ = ["Content", "ContentError", "load_content", "read_yaml", "DATA_ROOT", "REPO_ROOT"]
 
@@ -268,6 +269,13 @@ def load_content(root: Path | str | None = None) -> Content:
             problems.extend(exc.problems if isinstance(exc, ContentError) else [str(exc)])
             continue
         files[f"_translation_{lang}"] = _rel(path, root)
+        quotes = root / QUOTES_FILE.format(lang=lang)
+        if quotes.exists():
+            # Checked here (a broken file is named with its line, not met by a report) and part
+            # of the digest: a corrected quote translation is not served from a cached PDF.
+            raw = attempt(read, quotes)
+            if raw is not None:
+                attempt(_validate, QuoteTranslations, raw, quotes, root)
 
     if problems:
         raise ContentError(problems)

@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from readiness.checks import all_sources
-from readiness.content import REPO_ROOT, Content, load_content
+from readiness.content import REPO_ROOT, Content, ContentError, load_content
 from readiness.lint import lint
 from readiness.quote_translations import QUOTES_FILE, quote_translations
-from readiness.report import build_report_html
+from readiness.report import build_report_html, report_cache_key
 from readiness.report_view import ReportMeta
 from readiness.scoring import score_assessment
 
@@ -105,6 +105,32 @@ def test_a_reworded_quote_leaves_its_translation_stale_and_lint_says_so(root: Pa
             assert any(n.startswith(f"{lang}: translations/{lang}/quotes.yaml translates a quote the content no "
                                     f"longer has: {old[:60]!r}") for n in notes), notes
         assert f"{lang}: 1 of {len(quotes)} quotes have no translation" in " ".join(notes), notes
+
+
+def test_a_corrected_translation_is_not_served_from_a_cached_report(root: Path) -> None:
+    content = load_content(root)
+    answers = TOWNS["weak"](content)
+    meta = ReportMeta(town="Vila", country="Portugal", assessment_id="q", created=dt.date(2026, 3, 14), language="pt")
+    before = report_cache_key(content, score_assessment(content, answers), meta)
+    path = root / QUOTES_FILE.format(lang="pt")
+    text = path.read_text(encoding="utf-8")
+    assert "translation: É um processo lento\n" in text
+    path.write_text(text.replace("translation: É um processo lento\n", "translation: Trata-se de um processo lento\n"),
+                    encoding="utf-8")
+    changed = load_content(root)
+    assert changed.digest != content.digest
+    assert report_cache_key(changed, score_assessment(changed, answers), meta) != before
+
+
+def test_a_broken_quotes_file_stops_the_load_naming_its_file_and_line(root: Path) -> None:
+    path = root / QUOTES_FILE.format(lang="it")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("    translation:"))
+    lines[at] = "    traduzione: dimenticata\n"  # a misspelt key: the quote would go untranslated
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    assert any(p.startswith(f"translations/it/quotes.yaml:{at}") for p in raised.value.problems), raised.value.problems
 
 
 @pytest.mark.parametrize("lang,marker", [("pt", "Tradução"), ("it", "Traduzione")])
