@@ -22,7 +22,7 @@ from .evidence import evidence_report
 from .catalogs import ui_catalog_gaps
 from .glossary import GLOSSARY_FILE
 from .i18n import english_entries, translation_status
-from .quote_translations import quote_translations
+from .quote_translations import quote_translations, shown_quotes
 from .quotes import normalise_for_quote
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
             f"{repeat.other_action[:60]!r} / {repeat.action[:60]!r}; merge them, or add yields_to or unless"
         )
 
-    quotes = {src.quote for _, src in all_sources(content)}
+    quotes = shown_quotes(content)
     for lang in sorted(content.translations):
         translated = quote_translations(content.root, lang)
         missing = len(quotes - set(translated))

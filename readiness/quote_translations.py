@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from .checks import all_sources
+
+if TYPE_CHECKING:
+    from .content_model import Content
 
 QUOTES_FILE = "translations/{lang}/quotes.yaml"
 
@@ -35,6 +41,14 @@ def quote_translations(root: Path | str, language: str) -> dict[str, str]:
     if language == "en" or not path.is_file():
         return {}
     return dict(_read(path, path.stat().st_mtime_ns))
+
+
+def shown_quotes(content: "Content") -> set[str]:
+    """Every quote a report or page may show: the sources of questions, rules and cases, and the glossary's."""
+    quotes = {s.quote for _, s in all_sources(content)}
+    for term in content.glossary.terms if content.glossary else []:
+        quotes |= {s.quote for s in term.sources}
+    return quotes
 
 
 @lru_cache(maxsize=16)

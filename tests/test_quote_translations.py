@@ -1,4 +1,4 @@
-"""Translated quotes (translations/<lang>/quotes.yaml): every quote of the content has
+"""Translated quotes (translations/<lang>/quotes.yaml): every quote of the content (and glossary) has
 a Portuguese and an Italian translation that keeps the quote's names and figures; a
 reworded quote leaves its old translation stale, and lint says so; a report in Portuguese
 or Italian shows the original quote followed by the translation, marked as one."""
@@ -17,7 +17,7 @@ import yaml
 from readiness.checks import all_sources
 from readiness.content import REPO_ROOT, Content, ContentError, load_content
 from readiness.lint import lint
-from readiness.quote_translations import QUOTES_FILE, quote_translations
+from readiness.quote_translations import QUOTES_FILE, quote_translations, shown_quotes
 from readiness.report import build_report_html, report_cache_key
 from readiness.report_view import ReportMeta
 from readiness.scoring import score_assessment
@@ -32,11 +32,8 @@ NAMES = ("Creative Valley", "Creative Wallonia", "Creative Hub", "Creative Jam",
          "Mons2015", "Mons", "RUCI", "EICI", "ChIMERA", "Co-Create", "URBACT", "CIDAco",
          "Óbidos", "Leeds", "Iconoval", "Strasbourg", "Stuttgart", "Fab Lab", "Café Europa", "CLICK",
          "Co-nnexion", "Anamaria Wills", "Hanna Kasper", "Christoph Runde", "Virtual Dimension Center",
-         "European Interest Group on Creativity")
-
-
-def content_quotes(content: Content) -> set[str]:
-    return {s.quote for _, s in all_sources(content)}
+         "European Interest Group on Creativity", "CREADIS3", "CreativeCH", "MFG Baden-Württemberg", "TALIA",
+         "KEA", "Valentina Montalto", "Interreg-MED", "MED")
 
 
 def numbers(text: str) -> list[int]:
@@ -48,7 +45,7 @@ def numbers(text: str) -> list[int]:
 def test_every_quote_of_the_content_has_a_translation(lang: str) -> None:
     content = load_content()
     translated = quote_translations(content.root, lang)
-    quotes = content_quotes(content)
+    quotes = shown_quotes(content)
     missing = sorted(quotes - set(translated))
     assert not missing, f"{QUOTES_FILE.format(lang=lang)}: {len(missing)} quote(s) without a translation: {missing[:5]}"
     stale = sorted(set(translated) - quotes)
@@ -94,7 +91,7 @@ def test_a_reworded_quote_leaves_its_translation_stale_and_lint_says_so(root: Pa
     path.write_text(text.replace(old, new), encoding="utf-8")
 
     content = load_content(root)
-    quotes = content_quotes(content)
+    quotes = shown_quotes(content)
     assert new in quotes
     for lang in LANGUAGES:
         # the old translation no longer applies to the new quote: the report shows the original only
@@ -195,3 +192,19 @@ def test_the_results_page_shows_each_quote_then_its_marked_translation(client, w
         box = next((q for q in shown if original in q), None)
         assert box is not None, quote
         assert box.index(original) < box.index(f"<p>Traduzione: «{_html(translated[quote])}»</p>"), box
+
+
+@pytest.mark.parametrize("lang,marker", [("pt", "Tradução"), ("it", "Traduzione")])
+def test_the_glossary_shows_each_quote_then_its_marked_translation(client, content: Content, lang: str,  # type: ignore[no-untyped-def]
+                                                                    marker: str) -> None:
+    html = client.get("/glossary", headers={"Accept-Language": lang}).get_data(as_text=True)
+    shown = re.findall(r'<blockquote class="source">(.*?)</blockquote>', html, flags=re.S)
+    translated = quote_translations(content.root, lang)
+    quotes = {s.quote for t in content.glossary.terms for s in t.sources} if content.glossary else set()
+    assert len(quotes) > 10
+    for quote in quotes:
+        language = "el" if re.search(r"[\u0370-\u03ff]", quote) else "en"
+        original = f'<p lang="{language}">“{_html(quote)}”</p>'
+        box = next((q for q in shown if original in q), None)
+        assert box is not None, quote
+        assert box.index(original) < box.index(f"<p>{marker}: «{_html(translated[quote])}»</p>"), box

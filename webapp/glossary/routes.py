@@ -9,8 +9,9 @@ from markupsafe import Markup, escape
 
 from readiness.documents import SEED_DOCUMENTS
 from readiness.glossary import Glossary, Mention
+from readiness.quote_translations import quote_translations
 
-from webapp.i18n.locale import localized_content
+from webapp.i18n.locale import current_language, localized_content
 
 bp = Blueprint("glossary", __name__)
 
@@ -26,8 +27,10 @@ def index() -> str:
     content = localized_content()
     documents = {d: content.bibliography.reference(d) if content.bibliography else name
                  for d, name in SEED_DOCUMENTS.items()}
+    # each quote in its document's words, then its translation into the page's language
     return render_template("glossary.html", terms=glossary.terms if glossary else [], documents=documents,
-                           quote_language=quote_language)
+                           quote_language=quote_language,
+                           translations=quote_translations(content.root, current_language()))
 
 
 def quote_language(quote: str) -> str:
