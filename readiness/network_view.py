@@ -21,14 +21,16 @@ Gettext = Callable[[str], str]
 NAME_MAX = 120
 
 
-def _small_radar(content: Content, member: Any, title: str) -> Markup:
+def _small_radar(content: Content, member: Any, title: str, screen: bool) -> Markup:
     """A small radar of one town: axes numbered like the table (no words to crowd it)."""
     axes = [chart.Axis(i + 1, "", d.score) for i, d in enumerate(member.result.dimensions)]
     bands = chart.bands_from_levels([(lv.label, lv.min) for lv in content.levels])
-    return Markup(chart.radar_svg(axes, bands, title=title))  # numbers and an escaped title (chart.py)
+    style = chart.SCREEN if screen else chart.PRINT
+    return Markup(chart.radar_svg(axes, bands, title=title, style=style))  # numbers and an escaped title (chart.py)
 
 
-def network_context(content: Content, result: NetworkResult, name: str, gettext: Gettext) -> dict[str, Any]:
+def network_context(content: Content, result: NetworkResult, name: str, gettext: Gettext,
+                    screen: bool = False) -> dict[str, Any]:
     _ = gettext
     assessed = result.assessed
     members = []
@@ -43,7 +45,7 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
             "shares": m.share_details,
             "overall": points_text(m.result.overall) if m.result else "–",
             "level": m.result.level.label if m.result and m.result.level else "",
-            "radar": _small_radar(content, m, _("Scores of %(town)s by dimension") % {"town": _cap(m.town, TOWN_NAME_MAX)})
+            "radar": _small_radar(content, m, _("Scores of %(town)s by dimension") % {"town": _cap(m.town, TOWN_NAME_MAX)}, screen)
             if m.result else None,
             "nearest": None if other is None else {"town": _cap(other.town, TOWN_NAME_MAX), "distance": points_text(nearest.distance)},
         })

@@ -10,7 +10,6 @@ or in ``chart.radar_svg``.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Sequence
 from xml.sax.saxutils import quoteattr
 
@@ -30,8 +29,10 @@ def _fmt(x: float) -> str:
 
 
 def overlay_svg(
-    rows: "Sequence[DimensionPair]", levels: "Sequence[Level]", case_name: str, title: str | None = None
+    rows: "Sequence[DimensionPair]", levels: "Sequence[Level]", case_name: str, title: str | None = None,
+    screen: bool = False,
 ) -> str | None:
+    """``screen``: sized for a web page (chart.SCREEN), else for print."""
     try:
         from . import chart
     except ImportError:  # the report's chart module is not there: the table says it all
@@ -41,12 +42,11 @@ def overlay_svg(
         return None
     axes = [chart.Axis(i + 1, r.dimension.title, r.town) for i, r in enumerate(rows)]
     bands = chart.bands_from_levels([(lv.label, lv.min) for lv in levels])
-    svg = chart.radar_svg(axes, bands, title=title if title is not None else TITLE % {"case": case_name})
+    style = chart.SCREEN if screen else chart.PRINT
+    svg = chart.radar_svg(axes, bands, title=title if title is not None else TITLE % {"case": case_name}, style=style)
 
     def point(i: int, value: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        r = chart.RADIUS * max(0.0, min(100.0, value)) / 100
-        return chart.CX + r * math.cos(angle), chart.CY + r * math.sin(angle)
+        return chart.point(i, n, value, style)
 
     known = {i: point(i, r.case.score) for i, r in enumerate(rows) if r.case is not None}
     parts = [f'<g class="case-overlay" data-case={quoteattr(case_name)} stroke="{CASE_COLOUR}" fill="{CASE_COLOUR}">']

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .numbers import points_text
 
@@ -414,6 +414,7 @@ class ReportView:
     priority_ids: list[str]
     priority_method: str
     chart_svg: Markup
+    screen_chart_svg: Markup  # the same chart sized for a web page (chart.SCREEN)
     answered: int
     applicable: int
     profile_weight: str
@@ -423,6 +424,7 @@ class ReportView:
     group: dict[str, Any] | None
     peers: dict[str, Any] | None
     changes: dict[str, Any] | None
+    glossary: list[dict[str, str]]
 
     def context(self) -> dict[str, Any]:
         """The fields as template variables (shallow: the content and result stay objects)."""
@@ -539,6 +541,7 @@ def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) ->
         priority_ids=[f.id for f in summary.findings],
         priority_method=_(PRIORITY_METHOD),
         chart_svg=Markup(svg),  # built from numbers and escaped titles in chart.py
+        screen_chart_svg=Markup(chart.radar_svg(axes, bands, title=_("Readiness scores by dimension"), style=chart.SCREEN)),
         answered=sum(d.answered for d in result.dimensions),
         applicable=sum(d.applicable for d in result.dimensions),
         profile_weight=f"{PROFILE_WEIGHT * 100:.0f}",
@@ -549,7 +552,31 @@ def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) ->
         peers=meta.peers,
         changes=changes_view(content, meta.previous, result, _, answer_text,
                                 _date_words(meta.previous.date, meta.language)) if meta.previous else None,
+        glossary=_glossary_view(content, [dims, findings, cases, appendix, horizons]),
     )
+
+
+# The documents' own words: the glossary explains the report's, not the quotes'.
+_QUOTED = frozenset({"sources", "quote", "quotes", "evidence"})
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if key not in _QUOTED:
+                yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _glossary_view(content: Content, parts: list[Any]) -> list[dict[str, str]]:
+    """The full report's glossary: each term its pages name, explained once."""
+    if content.glossary is None:
+        return []
+    return [{"id": t.id, "term": t.term, "definition": t.definition} for t in content.glossary.used_in(_texts(parts))]
 
 
 def _first_sentences(text: str, limit: int = 320) -> str:

@@ -75,3 +75,28 @@ def test_radar_labels_are_readable_and_a_case_line_joins_only_neighbouring_docum
     joined = {(i, (i + 1) % len(rows)) for i in documented if (i + 1) % len(rows) in documented}
     case_part = svg[svg.index('class="case-overlay"'):]
     assert case_part.count("<line ") == len(joined)  # never across an undocumented dimension
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_the_full_report_has_a_glossary_page_of_the_terms_it_names(content, lang):
+    import datetime as dt
+
+    from readiness import report
+    from readiness.report_view import ReportMeta
+    from readiness.scoring import score_assessment
+    from towns import TOWNS
+
+    local = content.for_language(lang)
+    result = score_assessment(local, TOWNS["weak"](local), "Vila Fraca", "Portugal")
+    meta = ReportMeta(town=result.town, country=result.country, assessment_id="gl", created=dt.date(2026, 3, 14),
+                      language=lang, edition="full")
+    html = report.build_report_html(local, result, meta)
+    body = html[:html.index('<h2 id="glossary">')]
+    page = html[html.index('<h2 id="glossary">'):html.index('<h2 id="sources">')]
+    named = local.glossary.used_in([re.sub(r"<[^>]+>", " ", body)])
+    assert len(named) >= 5 and '<a href="#glossary">' in html  # in the contents too
+    for term in local.glossary.terms:  # each term the report names, once; no other
+        assert page.count(f'id="term-{term.id}"') == (1 if term in named else 0), term.id
+    assert str(escape(local.glossary.by_id["urbact"].definition)) in page
+    summary = report.build_report_html(local, result, ReportMeta(**{**meta.__dict__, "edition": "summary"}))
+    assert 'id="glossary"' not in summary

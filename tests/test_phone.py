@@ -4,10 +4,11 @@ One walk through the whole product (home, start form and its errors, link page, 
 wizard step, review, results, side by side, case library and page, group owner, a
 contributor's pages and the agreed-answer form, workspace, a network's pages, glossary, an
 error page, the language menu open); on each page nothing may be wider than the window and
-the header clips nothing. Every page template the app has must have been seen on the walk,
+the header clips nothing, and the charts' text reads at 11 px or more (phone, 640 px and
+desktop). Every page template the app has must have been seen on the walk,
 so a new kind of page cannot be left out. With SCREENSHOT_DIR set, a screenshot of the
 phone's first screen of each page is saved there, to look at (docs/img/phone-*.png in the
-README come from this walk: `SCREENSHOT_DIR=docs/img/phone pytest tests/test_phone.py`).
+README are four of them).
 """
 
 from __future__ import annotations
@@ -27,6 +28,25 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 ZOOM_200 = {"width": 640, "height": 900}  # 200% zoom of a 1280 x 1800 window
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+DESKTOP = {"width": 1280, "height": 900}
+# The smallest text of the page's charts as drawn on the screen, in CSS px (an SVG scales with its box).
+SMALLEST_CHART_TEXT = """() => Math.min(Infinity, ...[...document.querySelectorAll('main svg text')]
+    .filter(t => t.getClientRects().length && t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+READABLE_PX = 11
+# Chart texts that stick out of their chart (an SVG clips them).
+CLIPPED_CHART_TEXT = """() => [...document.querySelectorAll('main svg text')].filter(t => {
+    const box = t.ownerSVGElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+    return r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
+                       || r.bottom > box.bottom + 0.5); }).map(t => t.textContent).join(' | ')"""
+# Chart texts drawn over each other.
+OVERLAPPING_CHART_TEXT = """() => { const t = [...document.querySelectorAll('main svg text')].filter(e => e.getClientRects().length)
+    .map(e => [e.textContent, e.getBoundingClientRect(), e.ownerSVGElement]); const out = [];
+  for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) {
+    const [a, r, s] = t[i], [b, q, s2] = t[j];
+    if (s === s2 && Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1
+        && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1) out.push(a + ' / ' + b); }
+  return out.join(' | '); }"""
 # Elements of the header that stick out of the window or clip their own content.
 CLIPPED_IN_HEADER = """() => [...document.querySelectorAll('.site-header *')]
     .filter(e => e.getClientRects().length && !e.closest('.visually-hidden') && (e.scrollWidth > e.clientWidth + 1
@@ -52,6 +72,8 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
     shots = Path(os.environ["SCREENSHOT_DIR"]) if os.environ.get("SCREENSHOT_DIR") else None
     wide: dict[str, dict[str, int]] = {}
     header_clipped: dict[str, str] = {}
+    small_chart_text: dict[str, dict[str, float]] = {}
+    clipped_chart_text: dict[str, str] = {}
     seen: dict[str, str] = {}  # template -> the first page checked that showed it
 
     def check(name: str) -> None:
@@ -60,6 +82,11 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
             seen.setdefault(rendered[-1], name)
         page.set_viewport_size(PHONE)
         phone = page.evaluate(OVERFLOW)
+        text_px = {"phone": page.evaluate(SMALLEST_CHART_TEXT)}
+        if page.evaluate(CLIPPED_CHART_TEXT):
+            clipped_chart_text[name] = page.evaluate(CLIPPED_CHART_TEXT)
+        if page.evaluate(OVERLAPPING_CHART_TEXT):
+            clipped_chart_text[name + " (overlapping)"] = page.evaluate(OVERLAPPING_CHART_TEXT)
         clipped = page.evaluate(CLIPPED_IN_HEADER)
         if clipped:
             header_clipped[name] = clipped
@@ -68,6 +95,11 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
             page.screenshot(path=str(shots / f"phone-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"))
         page.set_viewport_size(ZOOM_200)
         zoom = page.evaluate(OVERFLOW)
+        text_px["zoom200"] = page.evaluate(SMALLEST_CHART_TEXT)
+        page.set_viewport_size(DESKTOP)
+        text_px["desktop"] = page.evaluate(SMALLEST_CHART_TEXT)
+        if min(text_px.values()) < READABLE_PX:
+            small_chart_text[name] = {k: round(v, 1) for k, v in text_px.items()}
         if shots:
             page.screenshot(path=str(shots / f"zoom200-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"))
         page.set_viewport_size(PHONE)
@@ -148,5 +180,8 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
 
     assert wide == {}, f"pages wider than the window (px too wide): {wide}"
     assert header_clipped == {}, f"header elements clipped: {header_clipped}"
+    # the radar charts' labels, ticks and legends (results, side by side, a network's towns)
+    assert small_chart_text == {}, f"chart text smaller than {READABLE_PX} px on the screen: {small_chart_text}"
+    assert clipped_chart_text == {}, f"chart text cut off or overlapping: {clipped_chart_text}"
     missing = page_templates() - set(seen)
     assert not missing, f"page types the phone walk never showed: {sorted(missing)}"

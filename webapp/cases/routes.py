@@ -66,7 +66,8 @@ def compare(public_id: str, case_id: str) -> Any:
         return redirect(url_for("assess.review", public_id=public_id))
     side = library.side_by_side(content(), report_service.result_for(assessment), found)
     # built from numbers and escaped content text
-    chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name))
+    chart = overlay.overlay_svg(side.rows, content().levels, found.name, title=gettext(overlay.TITLE, case=found.name),
+                                screen=True)
     reasons = [library.reason_text(r, content(), gettext) for r in side.similar.reasons]
     return render_template("cases/compare.html", assessment=assessment, side=side, documents=source_references(content()),
                            chart=Markup(chart) if chart else None, level_of=_level_of, reasons=reasons,

@@ -152,7 +152,7 @@ def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
     links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
              if new.get(k)}
     result, details = _result(net)
-    view = network_context(content(), result, net.name, gettext)
+    view = network_context(content(), result, net.name, gettext, screen=True)
     shared = {int(m["key"]): m for m in view["members"]}
     extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
     return render_template("network/show.html", network=net, lead=lead, links=links, view=view,
