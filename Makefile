@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 SEEDS  ?= ../shared/seeds
 
-.PHONY: install messages db run serve test test-quick lint bench clean
+.PHONY: install messages db run worker serve test test-quick lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,18 @@ messages: install
 db: install
 	$(BIN)/flask --app webapp upgrade-db
 
+# The app and one report render worker (the embedded queue: an SQLite file in instance/).
+# Ctrl-C stops both.
+CELERY_WORKER = $(BIN)/celery -A webapp.worker worker --without-gossip --without-mingle --without-heartbeat --loglevel INFO
 run: db
+	@$(CELERY_WORKER) --concurrency 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+
+# Production: report render workers (READINESS_RENDER_WORKERS processes each), on any host that
+# reaches the same DATABASE_URL and REDIS_URL as the web servers (README, Reports).
+worker: install
+	READINESS_ENV=production $(CELERY_WORKER)
 
 # Production: gunicorn behind an HTTPS reverse proxy. Needs SECRET_KEY, BASE_URL,
 # SESSION_COOKIE_SECURE=1 (see README, Configuration); refuses to start without them.
@@ -53,12 +63,13 @@ test-quick: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # Figures, not tests (README, Reliability): the report's render time, a wizard step against a
-# bare Flask page and a bare INSERT (needs wrk), the wizard under load (32 officers, 2 reports
-# rendering; gunicorn on 127.0.0.1) and 100 kill -9 during saves.
+# bare Flask page and a bare INSERT (needs wrk), the service around the report (wizard steps while
+# 2 reports render in the queue's worker, recycling, SIGTERM, bilingual alternation; gunicorn,
+# Celery and Redis on 127.0.0.1) and 100 kill -9 during saves.
 bench: install
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_step.py
-	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_queue.py
 	$(BIN)/python bench/bench_crash.py
 
 clean:

@@ -162,8 +162,7 @@ def measure(edition: str) -> None:
         pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
 
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = [w.pid for w in list(report._pool.idle.queue)]
-    worker_peak = max((m for m in (_vm_hwm_mb(pid) for pid in workers) if m is not None), default=None)
+    worker_peak = None  # rendering runs in this process (the web app's renders: the queue's workers)
 
     ratio = project_s / clean_s
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are noisy when other work runs)")
@@ -179,7 +178,7 @@ def measure(edition: str) -> None:
     print(f"  cached download (key + lookup)        {cached_s * 1000:6.3f} ms")
     print(f"  peak memory: this process {self_peak:.0f} MB" + (f", render worker {worker_peak:.0f} MB" if worker_peak else ""))
     print(f"  per page (warm)                       {project_s / pages * 1000:6.0f} ms")
-    report.shutdown()
+    pass  # rendering runs in this process: nothing to stop
 
 
 if __name__ == "__main__":

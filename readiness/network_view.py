@@ -86,12 +86,20 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
     }
 
 
-def network_pdf(content: Content, result: NetworkResult, name: str, language: str = "en",
-                day: dt.date | None = None) -> bytes:
-    from .report import REPORT_DIR, _environment, render_html_to_pdf  # WeasyPrint only when needed
+def network_html(content: Content, result: NetworkResult, name: str, language: str = "en",
+                 day: dt.date | None = None) -> str:
+    """The network's report as HTML (milliseconds: the web app builds it in the request and
+    its render queue turns it into a PDF)."""
+    from .report import REPORT_DIR, _environment
 
     ctx = network_context(content, result, name, ui_translations(language).gettext)
     css = Markup((REPORT_DIR / "network.css").read_text(encoding="utf-8"))
-    html = _environment(language).get_template("network.html").render(
+    return _environment(language).get_template("network.html").render(
         **ctx, css=css, language=language, date=_date_words(day or dt.date.today(), language), version=content.version)
-    return render_html_to_pdf(html)
+
+
+def network_pdf(content: Content, result: NetworkResult, name: str, language: str = "en",
+                day: dt.date | None = None) -> bytes:
+    from .report import render_html_to_pdf  # WeasyPrint only when needed
+
+    return render_html_to_pdf(network_html(content, result, name, language, day))

@@ -35,7 +35,9 @@ def browser_or_skip() -> None:
 def live_server(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
     upgrade_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789"})
+    # Report jobs run inline when asked for (no worker process): the link queues and renders it.
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789", "QUEUE_EAGER": True,
+                      "PRERENDER_REPORT": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

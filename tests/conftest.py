@@ -144,8 +144,9 @@ def app(database_url: str, content: Content, monkeypatch: pytest.MonkeyPatch, tm
     # The checked content is the same for every test: load it once, not per app.
     monkeypatch.setattr("webapp.load_content", lambda directory=None: content if directory is None else load_content(directory))
     app = create_app({"TESTING": True, "STRICT_TEMPLATES": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
-                      # render slots of this test only (the default is host-wide, shared with other runs)
-                      "RENDER_SLOT_DIR": str(tmp_path / "render-slots")})
+                      # report jobs run inline in the request (no worker process): the tests of the
+                      # queue itself start a real worker (tests/test_render_queue.py)
+                      "QUEUE_EAGER": True, "PRERENDER_REPORT": False})
     yield app
     app.extensions["readiness_db"].engine.dispose()
 

@@ -76,7 +76,8 @@ def weakest(q):  # type: ignore[no-untyped-def]
 
 
 def snapshot(app: Any) -> dict[str, list]:
-    """Every row of every table (the report cache aside: a cache, not state)."""
+    """Every row of every table (the report cache and its render jobs aside: a cache, not state)."""
     with app.extensions["readiness_db"].engine.connect() as conn:
-        tables = sorted(t for t in inspect(conn).get_table_names() if t not in ("alembic_version", "report_cache"))
+        tables = sorted(t for t in inspect(conn).get_table_names() if t not in ("alembic_version", "report_cache",
+                                                                                 "report_job"))
         return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}

@@ -12,8 +12,6 @@ import datetime as dt
 import io
 import re
 import shutil
-import subprocess
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,8 @@ from readiness import chart, report
 from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, check_answers
 from readiness.content import Content, load_content
 from readiness.models import DONT_KNOW, QuestionType
-from readiness.report import RenderTimeout, ReportMeta, SafeURLFetcher
+from readiness.report import ReportMeta, SafeURLFetcher
 from readiness.scoring import AssessmentResult, score_assessment
-from readiness.settings import RenderSettings
 
 TOWN = "Hódmezővásárhely"
 COUNTRY = "Magyarország"
@@ -342,51 +339,6 @@ def test_fetcher_serves_the_report_stylesheet() -> None:
     response = fetcher.fetch(report.ASSET_BASE + "report.css")
     assert response.read().startswith(b"/*")
     assert fetcher.refused == []
-
-
-# --------------------------------------------------------------------------- time limit
-
-
-@pytest.mark.slow
-def test_render_timeout_stops_the_worker_and_the_next_render_works() -> None:
-    html = "<p>" + "A long line of text. " * 20000 + "</p>"
-    with pytest.raises(RenderTimeout):
-        report._pool.render(html, SafeURLFetcher(), timeout=0.05)
-    pdf = report._pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30)
-    assert pdf.startswith(b"%PDF")
-
-
-@pytest.mark.slow
-def test_idle_worker_exits_and_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report, "_settings", RenderSettings(idle=0.3))  # the forked worker inherits it
-    pool = report._RendererPool(1)
-    try:
-        assert pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=30).startswith(b"%PDF")
-        worker = pool.idle.queue[0]
-        worker.process.join(timeout=10)
-        assert not worker.alive()
-        assert pool.render("<p>Ευρώπη</p>", SafeURLFetcher(), timeout=30).startswith(b"%PDF")
-        assert pool.idle.queue[0] is not worker and pool.live == 1
-    finally:
-        pool.close()
-
-
-@pytest.mark.slow
-def test_threaded_parent_gets_a_fresh_interpreter_worker() -> None:
-    """In a threaded server the worker is not forked: a new interpreter, warm after."""
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait, daemon=True)
-    thread.start()
-    pool = report._RendererPool(1)
-    try:
-        assert pool.render("<p>Ploiești</p>", SafeURLFetcher(), timeout=60).startswith(b"%PDF")
-        worker = pool.idle.queue[0]
-        assert isinstance(worker.process, subprocess.Popen)
-        assert pool.render("<p>Ευρώπη</p>", SafeURLFetcher(), timeout=60).startswith(b"%PDF")
-    finally:
-        pool.close()
-        stop.set()
-        thread.join()
 
 
 def test_html_inlines_the_stylesheet_unless_asked(rcontent: Content, rendered: dict, meta: ReportMeta) -> None:

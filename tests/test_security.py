@@ -17,7 +17,6 @@ from flows import snapshot
 from conftest import Wizard, csrf_token
 from webapp import create_app
 from webapp.config import UnsafeConfig
-from webapp.report.slots import render_slot
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -184,8 +183,7 @@ def _production(tmp_path: Path, sqlite_template: Path, **config: Any) -> Flask:
     shutil.copyfile(sqlite_template, db)
     settings = {"READINESS_ENV": "production", "DATABASE_URL": f"sqlite:///{db}", "TESTING": False,
                 "SECRET_KEY": "k" * 48, "BASE_URL": "https://readiness.example.eu", "SESSION_COOKIE_SECURE": True,
-                "TRUSTED_PROXIES": 1,
-                "RENDER_SLOT_DIR": str(tmp_path / "slots")}
+                "TRUSTED_PROXIES": 1, "INSTANCE_DIR": tmp_path}
     settings.update(config)
     return create_app(settings)
 
@@ -198,6 +196,7 @@ def _production(tmp_path: Path, sqlite_template: Path, **config: Any) -> Flask:
     ({"BASE_URL": ""}, "BASE_URL"),
     ({"BASE_URL": "http://readiness.example.eu"}, "https"),
     ({"TRUSTED_PROXIES": 0}, "TRUSTED_PROXIES"),
+    ({"QUEUE_EAGER": True}, "QUEUE_EAGER"),
 ])
 def test_production_refuses_to_start_unsafe(tmp_path, sqlite_template, override, message):
     with pytest.raises(UnsafeConfig, match=message):
@@ -215,16 +214,6 @@ def test_production_trusts_only_its_host_and_builds_links_from_base_url(tmp_path
         "population_band": "10k_50k"})
     assert response.status_code == 201, response.get_data(as_text=True)[:300]
     assert 'value="https://readiness.example.eu/r/' in response.get_data(as_text=True)
-
-
-@pytest.mark.slow
-def test_a_report_beyond_the_render_limit_gets_a_friendly_busy_page(app, town):
-    own = town["own"]
-    with render_slot(app.config["RENDER_SLOT_DIR"], app.config["MAX_CONCURRENT_RENDERS"]):
-        busy = own.client.get(own.url("report.pdf"))
-    assert busy.status_code == 503 and busy.headers["Retry-After"]
-    assert "try the download again" in busy.get_data(as_text=True)
-    assert own.client.get(own.url("report.pdf")).status_code == 200  # the slot is free again
 
 
 @pytest.mark.parametrize("path", ["/a/%00/link", "/a/%00/review", "/ws/%00", "/ws/%00/export.json", "/a/%00/report.pdf"])

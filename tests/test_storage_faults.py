@@ -59,7 +59,7 @@ def sqlite_app(tmp_path, sqlite_template, content, monkeypatch):  # type: ignore
     raw.close()
     monkeypatch.setattr("webapp.load_content", lambda directory=None: content)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret-key-0123456789abcdef",
-                      "RENDER_SLOT_DIR": str(tmp_path / "slots")})
+                      "QUEUE_EAGER": True, "PRERENDER_REPORT": False})
     yield app
     app.extensions["readiness_db"].engine.dispose()
 

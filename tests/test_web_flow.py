@@ -33,8 +33,7 @@ def test_two_apps_in_one_process_keep_their_own_database(app, content, tmp_path,
     other_db = tmp_path / "other.sqlite3"
     shutil.copyfile(sqlite_template, other_db)
     other = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{other_db}",
-                        "SECRET_KEY": "test-secret-key-0123456789abcdef",
-                        "RENDER_SLOT_DIR": str(tmp_path / "other-render-slots")})
+                        "SECRET_KEY": "test-secret-key-0123456789abcdef", "QUEUE_EAGER": True})
     try:
         # Created after ``app``: with one engine per process it would now serve both.
         step = all_steps(content)[0].id

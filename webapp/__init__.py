@@ -20,11 +20,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from readiness.content import load_content
 from readiness.paths import TEMPLATES_DIR
-from readiness.report import RenderTimeout
 
 from webapp import limits
 from webapp.cases import routes as cases
-from readiness import report
 from webapp.config import Settings, check_config
 from webapp.db import check_schema, health, upgrade_database
 from webapp.export import routes as export_views
@@ -34,7 +32,7 @@ from webapp.group import routes as group
 from webapp.i18n import routes as language
 from webapp.i18n import templates as template_i18n
 from webapp.network import routes as networks
-from webapp.report.slots import RenderBusy
+from webapp.report import queue as render_queue
 from webapp.wizard import routes
 from webapp.workspace import routes as workspaces
 
@@ -62,7 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.flask_config())
     if test_config:
         app.config.from_mapping(test_config)
-    report.configure(app.config["READINESS_RENDER"])
     if app.config.get("STRICT_TEMPLATES"):
         # The tests turn this on: a name a template uses but no view passes fails loudly
         # instead of rendering blank (the report's templates are always strict).
@@ -91,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(export_views.bp)  # CSV and JSON downloads of a workspace or an assessment
     glossary_views.init_app(app)  # the glossary page, and footnotes on the terms it explains
     limits.init_app(app)  # after the blueprints: it wraps their views
+    render_queue.init_app(app)  # reports are rendered by the queue's workers, never here
     _register_errors(app)
     _register_commands(app)
 
@@ -184,17 +182,6 @@ def _register_errors(app: Flask) -> None:
             # e.g. a Host outside TRUSTED_HOSTS: no URLs can be built, so no page layout either
             return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>", 400
         return render_template("error.html", code=exc.code, title=title, message=message), exc.code
-
-    @app.errorhandler(RenderBusy)
-    @app.errorhandler(RenderTimeout)
-    def _busy(exc: Exception):  # type: ignore[no-untyped-def]
-        # Reports render a few at a time so that the wizard stays fast for everyone.
-        response = app.make_response((render_template(
-            "error.html", code=503, title=gettext("The report is being prepared for others"),
-            message=gettext("Many reports are being prepared right now. Your answers are saved: "
-                            "try the download again in a minute.")), 503))
-        response.headers["Retry-After"] = "60"
-        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -64,16 +64,32 @@ class Settings(BaseSettings):
     SESSION_COOKIE_SECURE: bool = False
     # Another content folder (questions/, rules/, cases/, ...) than the one shipped with the code.
     READINESS_CONTENT_DIR: str | None = None
-    # Pre-render the PDF right after submission so that the download is instant.
+    # Queue the summary report right after submission, so that it is ready when asked for.
     PRERENDER_REPORT: bool = True
-    # PDF renders at the same time on this host, across all server processes; keep it
-    # below the number of gunicorn workers so that wizard pages stay responsive while
-    # reports render. A render beyond it gets a friendly 503 "busy, try again".
-    MAX_CONCURRENT_RENDERS: int = Field(1, validation_alias=AliasChoices("READINESS_MAX_RENDERS", "MAX_CONCURRENT_RENDERS"))
-    # Default: render-slots/ in INSTANCE_DIR.
-    RENDER_SLOT_DIR: str = Field("", validation_alias=AliasChoices("READINESS_RENDER_SLOT_DIR", "RENDER_SLOT_DIR"))
-    # The report renderer (READINESS_RENDER_TIMEOUT, _WORKERS, _IDLE), passed to readiness.report.
+    # The report renderer (READINESS_RENDER_TIMEOUT: a job's time limit; _WORKERS: render
+    # processes per `make worker`).
     READINESS_RENDER: RenderSettings = Field(default_factory=RenderSettings)
+    # The render queue (webapp/report/queue.py, README: Reports): the broker is Redis with
+    # REDIS_URL, else QUEUE_URL, else an SQLite file in INSTANCE_DIR.
+    QUEUE_URL: str = ""
+    # Tests only: a job runs inside the request that queued it (production refuses it).
+    QUEUE_EAGER: bool = False
+    # Address space of a render process (MB): a render past it fails with MemoryError; and
+    # the resident size after which the process is replaced once its job is done.
+    RENDER_MAX_MEMORY_MB: int = Field(2048, ge=0, validation_alias=AliasChoices("READINESS_RENDER_MAX_MEMORY_MB",
+                                                                                  "RENDER_MAX_MEMORY_MB"))
+    RENDER_MAX_RSS_MB: int = Field(600, ge=50, validation_alias=AliasChoices("READINESS_RENDER_MAX_RSS_MB",
+                                                                             "RENDER_MAX_RSS_MB"))
+    # A job whose render process died this often (killed, out of memory) is marked failed.
+    RENDER_MAX_ATTEMPTS: int = Field(3, ge=1)
+    # Seconds a job may wait in the queue before it counts as lost (no worker running).
+    QUEUE_LOST_AFTER: float = Field(900.0, gt=0, validation_alias=AliasChoices("READINESS_QUEUE_LOST_AFTER",
+                                                                               "QUEUE_LOST_AFTER"))
+    # SIGTERM to a worker: it finishes its job this long, then puts it back and exits.
+    WORKER_SHUTDOWN_SECONDS: float = Field(4.0, ge=0)
+    # Size bound of the document cache in the database, all subjects together (oldest go first).
+    REPORT_CACHE_MAX_MB: int = Field(512, ge=1, validation_alias=AliasChoices("READINESS_REPORT_CACHE_MAX_MB",
+                                                                             "REPORT_CACHE_MAX_MB"))
     # Redis for several hosts: the report queue and the rate limits' counters (README: Scaling).
     # Without it: the embedded default (SQLite queue in instance/, limits in memory, one process).
     REDIS_URL: str = ""
@@ -120,18 +136,11 @@ class Settings(BaseSettings):
             return [h.strip() for h in value.split(",") if h.strip()] or None
         return value or None
 
-    @field_validator("MAX_CONCURRENT_RENDERS")
-    @classmethod
-    def _at_least_one(cls, value: int) -> int:
-        return max(1, value)
-
     @model_validator(mode="after")
     def _derived(self) -> "Settings":
         # frozen: the derived defaults are filled in once, here
         if not self.DATABASE_URL:
             object.__setattr__(self, "DATABASE_URL", f"sqlite:///{self.INSTANCE_DIR / 'readiness.sqlite3'}")
-        if not self.RENDER_SLOT_DIR:
-            object.__setattr__(self, "RENDER_SLOT_DIR", str(self.INSTANCE_DIR / "render-slots"))
         return self
 
     def flask_config(self) -> dict[str, Any]:
@@ -165,6 +174,8 @@ def problems(config: Mapping[str, Any]) -> list[str]:
     if len(str(key)) < MIN_SECRET_KEY:
         found.append(f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY} characters "
                      "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    if config.get("QUEUE_EAGER"):
+        found.append("QUEUE_EAGER must be off: it renders reports inside web requests (tests only)")
     if config.get("DEBUG") or config.get("TESTING"):
         found.append("DEBUG (FLASK_DEBUG) and TESTING must be off: the debugger runs code sent by the browser")
     base = str(config.get("BASE_URL") or "")

@@ -36,6 +36,9 @@ class RouteLimit:
     endpoint: str
     config_key: str  # the limit string lives in app.config (README: Limits)
     methods: tuple[str, ...] = ("POST",)
+    # A download counts when it is served: its page that waits for the render queue (202,
+    # reloading itself) does not (the render job has its own limits, REPORT_JOBS_*).
+    served_only: bool = False
 
 
 # What each creation route may do per client (the client address as the app sees it,
@@ -48,12 +51,12 @@ ROUTE_LIMITS = (
     RouteLimit("group.join", "LIMIT_NEW_CONTRIBUTIONS"),
     RouteLimit("group.agree", "LIMIT_NEW_AGREEMENTS"),
     RouteLimit("group.paper", "LIMIT_PAPER_ANSWERS"),
-    RouteLimit("group.questionnaire", "LIMIT_QUESTIONNAIRES", methods=("GET",)),
+    RouteLimit("group.questionnaire", "LIMIT_QUESTIONNAIRES", methods=("GET",), served_only=True),
     RouteLimit("assess.peer_consent", "LIMIT_PEER_CONSENT"),
     RouteLimit("network.new", "LIMIT_NEW_NETWORKS"),
     RouteLimit("network.join", "LIMIT_NETWORK_JOINS"),
     RouteLimit("network.new_invite_link", "LIMIT_NEW_NETWORKS"),
-    RouteLimit("network.pdf", "LIMIT_NETWORK_PDFS", methods=("GET",)),
+    RouteLimit("network.pdf", "LIMIT_NETWORK_PDFS", methods=("GET",), served_only=True),
 )
 
 # Capability-link routes: the token in the URL and how to look it up.
@@ -92,7 +95,8 @@ def init_app(app: Flask) -> Limiter:
     for rule in ROUTE_LIMITS:
         view = app.view_functions[rule.endpoint]
         app.view_functions[rule.endpoint] = limiter.limit(
-            lambda key=rule.config_key: current_app.config[key], methods=list(rule.methods))(view)
+            lambda key=rule.config_key: current_app.config[key], methods=list(rule.methods),
+            deduct_when=(lambda response: response.status_code == 200) if rule.served_only else None)(view)
     bad_tokens = limiter.shared_limit(lambda: current_app.config["LIMIT_BAD_LINKS"], scope=BAD_TOKEN_SCOPE,
                                       exempt_when=_valid_token)
     for endpoint in TOKEN_LOOKUPS:

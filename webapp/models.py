@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -89,15 +89,59 @@ class ContentSnapshot(Base):
 
 
 class ReportCache(Base):
-    """A rendered PDF, keyed by a hash of (answers, content version, template version)."""
+    """A rendered document (a report variant, the printable questionnaire, a network's
+    report), read by every web server. One row per variant of a subject; ``cache_key`` hashes
+    what the document was made from (answers, content digest, templates), so a row whose key
+    is not the current one is stale and never served."""
 
     __tablename__ = "report_cache"
+    __table_args__ = (UniqueConstraint("subject", "edition", "language", "bilingual", "format",
+                                       name="uq_report_cache_variant"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(40))  # "a<assessment id>" or "n<network id>"
+    # The owner, so that deleting it deletes its documents.
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), nullable=True,
+                                                      index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), nullable=True,
+                                                   index=True)
     cache_key: Mapped[str] = mapped_column(String(64), index=True)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    edition: Mapped[str] = mapped_column(String(16))  # summary | full | questionnaire | network
+    language: Mapped[str] = mapped_column(String(8))
+    bilingual: Mapped[bool] = mapped_column(Boolean)
+    format: Mapped[str] = mapped_column(String(8))  # pdf | docx
+    size: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class ReportJob(Base):
+    """A render on the task queue, one per (subject, cache key): its state is what the
+    results page shows (queued with its position, rendering, ready, failed)."""
+
+    __tablename__ = "report_job"
+    __table_args__ = (UniqueConstraint("subject", "cache_key", name="uq_report_job_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), nullable=True,
+                                                      index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), nullable=True,
+                                                   index=True)
+    cache_key: Mapped[str] = mapped_column(String(64))
+    edition: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    bilingual: Mapped[bool] = mapped_column(Boolean)
+    format: Mapped[str] = mapped_column(String(8))
+    # The HTML to render, for documents built in the request (the questionnaire, a network's
+    # report: milliseconds of Jinja); NULL for a report, which the worker builds from the answers.
+    source: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued | rendering | ready | failed | stale
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
 
 
 # --------------------------------------------------------------------------- issue 5: workspaces, groups

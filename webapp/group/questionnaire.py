@@ -1,29 +1,17 @@
-"""The printable questionnaire as the web serves it: rendered once per language, content
-and town, then kept in a small per-app cache (the questionnaire holds no answers)."""
+"""The printable questionnaire as the web serves it: its HTML is built in the request
+(milliseconds) and rendered by the render queue's workers; the PDF is kept in the
+database's document cache, keyed by that HTML (language, content, town)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
-from flask import current_app
-
-from readiness.questionnaire import questionnaire_pdf as render
+from readiness.questionnaire import questionnaire_html
 
 from webapp.models import Assessment
-from webapp.report.service import content
+from webapp.report.jobs import JobState, Subject, Variant
+from webapp.report.service import cached_or_queued, content
 
-CACHE_SIZE = 16
 
-
-def questionnaire_pdf(assessment: Assessment) -> bytes:
-    localized = content(assessment)
-    key = (assessment.language, localized.digest, assessment.town)
-    cache: OrderedDict = current_app.extensions.setdefault("readiness_questionnaires", OrderedDict())
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render(localized, assessment.language, assessment.town)
-        cache[key] = pdf
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-    cache.move_to_end(key)
-    return pdf
+def questionnaire_pdf(assessment: Assessment) -> tuple[bytes | None, JobState]:
+    """The PDF if it is ready, else None and the state of its job (queued on the first ask)."""
+    html = questionnaire_html(content(assessment), assessment.language, assessment.town)
+    return cached_or_queued(Subject("a", assessment.id), Variant("questionnaire", assessment.language), html)

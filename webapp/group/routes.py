@@ -272,8 +272,13 @@ def questionnaire(public_id: str) -> Response:
     """The questionnaire on paper, for a workshop with stakeholders who will not use the web."""
     from webapp.group import questionnaire as questionnaire_service
 
+    from webapp.report.service import preparing_page
+
     assessment = owned(public_id)
-    pdf = questionnaire_service.questionnaire_pdf(assessment)
+    pdf, state = questionnaire_service.questionnaire_pdf(assessment)
+    if pdf is None:
+        return preparing_page(state, gettext("The printable questionnaire"),
+                              url_for("group.owner", public_id=public_id))  # type: ignore[return-value]
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="cluster-readiness-questionnaire.pdf"'})
 

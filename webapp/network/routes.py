@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from readiness import network as network_core
 from readiness.answers import clean_text, is_visible
-from readiness.network_view import NAME_MAX, network_context, network_pdf
+from readiness.network_view import NAME_MAX, network_context, network_html
 from readiness.scoring import score_assessment
 
 from webapp import access
@@ -29,6 +29,8 @@ from webapp.wizard import store
 from webapp.network import store as nstore
 from webapp.workspace import store as wstore
 from webapp.extensions import db
+from webapp.report import service as documents
+from webapp.report.jobs import Subject, Variant
 from webapp.models import Network, Workspace
 from webapp.wizard.routes import answer_label, content
 from webapp.workspace.routes import workspace_owned
@@ -169,7 +171,13 @@ def new_invite_link(net_id: str) -> Any:
 def pdf(net_id: str) -> Response:
     net, _ = visible(net_id)
     result, _details = _result(net)
-    body = network_pdf(content(), result, net.name, language=content().language or "en")
+    language = content().language or "en"
+    # rendered by the queue's workers: a file read once it is ready, a page that waits for it before
+    html = network_html(content(), result, net.name, language=language)
+    body, state = documents.cached_or_queued(Subject("n", net.id), Variant("network", language), html)
+    if body is None:
+        return documents.preparing_page(state, gettext("The network's report"),
+                                        url_for("network.show", net_id=net_id))  # type: ignore[return-value]
     filename = "network-" + (re.sub(r"[^A-Za-z0-9]+", "-", net.name).strip("-").lower() or "towns")
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'})
 

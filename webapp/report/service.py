@@ -1,17 +1,27 @@
-"""The report as the web app serves it: scored, rendered once, cached by key.
+"""The report as the web app serves it: each variant rendered once, by a worker of the
+task queue (webapp/report/queue.py), kept in the database's cache and served from it.
 
-Importing ``readiness.report`` imports WeasyPrint (~0.4 s): done once, when
-the app module is imported, never per request.
+A variant's key covers what its document depends on (readiness.report.report_cache_key:
+answers, content digest, templates, translations) plus its edition, bilingual flag and
+format, so a changed answer makes a new document, and the variants of the same answers
+(summary, full, bilingual, DOCX) are kept side by side. The questionnaire and a network's
+report are built as HTML in the request (milliseconds) and keyed by that HTML.
+
+Importing ``readiness.report`` imports WeasyPrint (~0.4 s): done once, when the app
+module is imported, never per request; only the queue's workers use it to render.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+from typing import Iterable
 
-from flask import current_app
+from flask import Response, current_app, render_template, request
 
 from readiness.content_model import Content
-from readiness.report import ReportMeta, render_pdf, report_cache_key, report_context
+from readiness.report import ReportMeta, render_html_to_pdf, render_pdf, report_cache_key, report_context
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
 from readiness.snapshot import content_files, content_from_files
@@ -19,8 +29,10 @@ from readiness.snapshot import content_files, content_from_files
 from webapp.wizard import store
 from webapp.workspace import store as wstore
 from webapp.extensions import db
-from webapp.models import Assessment
-from webapp.report.slots import render_slot
+from webapp import limits
+from webapp.models import Assessment, ReportJob
+from webapp.report import jobs, queue
+from webapp.report.jobs import JobState, Subject, Variant
 
 
 def content(assessment: Assessment | None = None, language: str | None = None) -> Content:
@@ -113,26 +125,177 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
 
 
 def report_docx(assessment: Assessment) -> bytes:
-    """The summary as an editable DOCX (built in a few milliseconds: not cached)."""
+    """The summary as an editable DOCX."""
     from readiness.report_docx import build_docx
 
     return build_docx(content(assessment), result_for(assessment), meta_for(assessment))
 
 
-def report_pdf(assessment: Assessment, bilingual: bool = False, edition: str = "summary") -> bytes:
-    """The PDF for the assessment's current answers: from the cache, or rendered and cached."""
-    result, meta = result_for(assessment), meta_for(assessment, bilingual, edition=edition)
-    key = report_cache_key(content(assessment), result, meta)
-    pdf = store.cached_report(db.sessions, assessment.id, key)
-    if pdf is None:
-        config = current_app.config
-        with render_slot(config["RENDER_SLOT_DIR"], config["MAX_CONCURRENT_RENDERS"]):
-            pdf = render_pdf(content(assessment), result, meta)
-        store.store_report(db.sessions, assessment.id, key, pdf)
-    return pdf
+# --------------------------------------------------------------------------- variants and their state
+
+REPORT_EDITIONS = ("summary", "full")
+
+
+def subject_of(assessment: Assessment) -> Subject:
+    return Subject("a", assessment.id)
+
+
+def report_variant(assessment: Assessment, edition: str = "summary", bilingual: bool = False,
+                   format: str = "pdf") -> Variant:
+    """A variant of the assessment's report; bilingual is the summary PDF only (the full
+    report and the DOCX stay in one language)."""
+    edition = edition if edition in REPORT_EDITIONS else "summary"
+    both = bilingual and assessment.language != "en" and edition == "summary" and format == "pdf"
+    return Variant(edition, assessment.language, both, format if format in ("pdf", "docx") else "pdf")
+
+
+def offered_variants(assessment: Assessment) -> list[Variant]:
+    """What the results page offers: the summary, the full report, the DOCX, and the bilingual
+    summary for a report not in English."""
+    offered = [report_variant(assessment), report_variant(assessment, "full"),
+               report_variant(assessment, format="docx")]
+    if assessment.language != "en":
+        offered.append(report_variant(assessment, bilingual=True))
+    return offered
+
+
+def report_keys(assessment: Assessment, variants: Iterable[Variant]) -> dict[Variant, str]:
+    """The cache key of each variant of the current answers (scored once for all of them)."""
+    result, meta = result_for(assessment), meta_for(assessment)
+    base = content(assessment)
+    keys = {}
+    for v in variants:
+        core = report_cache_key(base, result, dataclasses.replace(meta, edition=v.edition, bilingual=v.bilingual))
+        keys[v] = hashlib.sha256(f"{core}|{v.format}".encode()).hexdigest()
+    return keys
+
+
+def state(subject: Subject, key: str) -> JobState | None:
+    """Where a document stands: ready, queued (with its position), rendering, failed; None if
+    nobody asked for it yet (or its copy left the cache)."""
+    if jobs.is_cached(db.sessions, subject, key):
+        return JobState("ready")
+    job = jobs.job_for(db.sessions, subject, key)
+    if job is None or job.status in ("ready", "stale"):  # ready: rendered, but since evicted
+        return None
+    queued_since, rendering_since = queue.lost_before(current_app.config)
+    lost = ((job.status == "queued" and _aware(job.created_at) < queued_since)
+            or (job.status == "rendering" and job.started_at is not None and _aware(job.started_at) < rendering_since))
+    if lost and jobs.mark_lost(db.sessions, job.id):
+        return JobState("failed", job_id=job.id)
+    if job.status == "queued":
+        return JobState("queued", jobs.queue_position(db.sessions, job, queued_since), job.id)
+    return JobState(job.status, job_id=job.id)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite keeps no zone
+
+
+def request_render(subject: Subject, variant: Variant, key: str, source: str | None = None) -> JobState:
+    """Put this document on the render queue unless it is ready or already on it.
+
+    A new job counts against the report-job limits per subject and per client; past them the
+    state is "refused" (the officer is told to wait) and nothing is queued."""
+    current = state(subject, key)
+    if current is not None and current.status in ("ready", "queued", "rendering"):
+        return current
+    if not (limits.take("REPORT_JOBS_PER_ASSESSMENT", subject.name)
+            and limits.take("REPORT_JOBS_PER_CLIENT", limits.client_address())):
+        return JobState("refused")
+    job = jobs.create_or_requeue(db.sessions, subject, variant, key, source)
+    if job is not None:
+        queue.enqueue(job.id)
+    return state(subject, key) or JobState("queued")
+
+
+def request_report(assessment: Assessment, variant: Variant) -> JobState:
+    key = report_keys(assessment, [variant])[variant]
+    return request_render(subject_of(assessment), variant, key)
+
+
+def cached_report(assessment: Assessment, variant: Variant) -> bytes | None:
+    """This variant of the current answers, if it is ready: a read, never a render."""
+    key = report_keys(assessment, [variant])[variant]
+    return jobs.cached(db.sessions, subject_of(assessment), key)
+
+
+def html_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def cached_or_queued(subject: Subject, variant: Variant, source: str) -> tuple[bytes | None, JobState]:
+    """A document made from HTML built in the request (the questionnaire, a network's report):
+    its cached copy, else its job's state after asking for it."""
+    key = html_key(source)
+    body = jobs.cached(db.sessions, subject, key)
+    if body is not None:
+        return body, JobState("ready")
+    job_state = request_render(subject, variant, key, source)
+    body = jobs.cached(db.sessions, subject, key)  # ready at once when jobs run inline (tests)
+    return body, JobState("ready") if body is not None else job_state
+
+
+# --------------------------------------------------------------------------- in the worker
+
+
+def render_job(job: ReportJob) -> str:
+    """Render a job's document into the cache (in a worker): "ready", or "stale" if the answers
+    changed since it was queued (its document would be for answers nobody has any more)."""
+    variant = Variant(job.edition, job.language, job.bilingual, job.format)
+    subject = Subject(job.subject[0], int(job.subject[1:]))
+    if job.source is not None:
+        body = render_html_to_pdf(job.source)
+    else:
+        assessment = _assessment(job.assessment_id)
+        if assessment is None or assessment.language != job.language:
+            return "stale"
+        if report_keys(assessment, [variant])[variant] != job.cache_key:
+            return "stale"
+        meta = meta_for(assessment, variant.bilingual, edition=variant.edition)
+        if variant.format == "docx":
+            from readiness.report_docx import build_docx
+
+            body = build_docx(content(assessment), result_for(assessment), meta)
+        else:
+            body = render_pdf(content(assessment), result_for(assessment), meta)
+    max_bytes = int(current_app.config["REPORT_CACHE_MAX_MB"]) * 1024 * 1024
+    jobs.store(db.sessions, subject, variant, job.cache_key, body, max_bytes)
+    return "ready"
+
+
+def _assessment(assessment_id: int | None) -> Assessment | None:
+    if assessment_id is None:
+        return None
+    with db.sessions() as session:
+        return session.get(Assessment, assessment_id)
 
 
 def results_view(assessment: Assessment) -> dict:
     """The view model of the results page: the same one the PDF report is built from.
     (The page does not show the comparison with a previous assessment: not scored here.)"""
     return report_context(content(assessment), result_for(assessment), meta_for(assessment, with_previous=False))
+
+
+def report_states(assessment: Assessment) -> list[tuple[Variant, JobState | None]]:
+    """Each variant the results page offers, with where it stands. The summary is asked for
+    when it was not (submitted before the queue existed, or its copy left the cache)."""
+    offered = offered_variants(assessment)
+    keys = report_keys(assessment, offered)
+    subject = subject_of(assessment)
+    states = [(v, state(subject, keys[v])) for v in offered]
+    if current_app.config["PRERENDER_REPORT"] and states[0][1] is None:
+        states[0] = (offered[0], request_render(subject, offered[0], keys[offered[0]]))
+    return states
+
+
+def preparing_page(job_state: JobState, name: str, back: str) -> Response:
+    """The page a download shows while its document is prepared (202): it reloads the download's
+    own address without JavaScript (a Refresh header), so the file arrives by itself when ready."""
+    again = request.full_path.rstrip("?")
+    waiting = job_state.status in ("queued", "rendering") and request.args.get("refresh") != "0"
+    response = current_app.make_response((render_template(
+        "preparing.html", state=job_state, name=name, again=again, back=back, updating=waiting), 202))
+    if waiting:
+        response.headers["Refresh"] = f"3; url={again}"
+    return response

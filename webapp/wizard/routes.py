@@ -255,6 +255,9 @@ def submit(public_id: str) -> Any:
     store.mark_submitted(db.sessions, assessment.id, report_service.frozen_for(assessment))
     # the anonymous peer pool, only with the officer's consent (a tick, off by default)
     peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
+    if current_app.config["PRERENDER_REPORT"]:  # the summary is ready by the time the officer asks for it
+        submitted = owned(public_id)  # as submitted: frozen content, in the peer pool or not
+        report_service.request_report(submitted, report_service.report_variant(submitted))
     return redirect(url_for("assess.results", public_id=public_id))
 
 
@@ -273,34 +276,65 @@ def results(public_id: str) -> Any:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         return redirect(url_for("assess.review", public_id=public_id))
+    reports = report_service.report_states(assessment)
+    preparing = any(s is not None and s.status in ("queued", "rendering") for _, s in reports)
+    updating = preparing and request.args.get("refresh") != "0"  # the officer may stop the updates (WCAG 2.2.1)
     # the content it was submitted with: its version and cases, as in its report
-    return render_template("results.html", assessment=assessment, view=report_service.results_view(assessment),
-                           content=report_service.content(assessment))
+    page = render_template("results.html", assessment=assessment, view=report_service.results_view(assessment),
+                           content=report_service.content(assessment), reports=reports, preparing=preparing,
+                           updating=updating)
+    response = current_app.make_response(page)
+    if updating:  # reloads without JavaScript until the report is ready (not a timed meta refresh: axe)
+        response.headers["Refresh"] = f"{REFRESH_SECONDS}; url={url_for('assess.results', public_id=public_id)}#report"
+    return response
+
+
+REFRESH_SECONDS = 3
+
+
+@bp.post("/a/<public_id>/report")
+def prepare_report(public_id: str) -> Any:
+    """Queue a variant of the report again (one that failed): a form, no JavaScript."""
+    assessment = owned(public_id)
+    if assessment.status != "submitted":
+        abort(404)
+    report_service.request_report(assessment, _variant(assessment, request.form))
+    return redirect(url_for("assess.results", public_id=public_id, _anchor="report"))
+
+
+def _variant(assessment: Assessment, args: Any, format: str = "pdf") -> Any:
+    return report_service.report_variant(assessment, args.get("edition", "summary"), args.get("bilingual") == "1",
+                                         args.get("format", format))
 
 
 @bp.get("/a/<public_id>/report.pdf")
 def report(public_id: str) -> Response:
-    assessment = owned(public_id)
-    if assessment.status != "submitted":
-        abort(404)
-    edition = "full" if request.args.get("edition") == "full" else "summary"
-    # bilingual is the summary in two languages; the full report stays in one
-    bilingual = request.args.get("bilingual") == "1" and assessment.language != "en" and edition == "summary"
-    pdf = report_service.report_pdf(assessment, bilingual=bilingual, edition=edition)
-    suffix = "-".join(x for x in ("full" if edition == "full" else "", f"{assessment.language}-en" if bilingual else "") if x)
-    filename = safe_filename(assessment.town, suffix, "pdf")
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    """A ready report is a read from the cache; one that is not goes on the queue and the
+    officer sees its state on the results page."""
+    return _download(public_id, "pdf")
 
 
 @bp.get("/a/<public_id>/summary.docx")
 def report_docx(public_id: str) -> Response:
+    return _download(public_id, "docx")
+
+
+def _download(public_id: str, format: str) -> Response:
     assessment = owned(public_id)
     if assessment.status != "submitted":
         abort(404)
-    docx = report_service.report_docx(assessment)
-    return Response(docx, mimetype=DOCX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(assessment.town, "", "docx")}"'})
+    variant = _variant(assessment, {**request.args, "format": format})
+    body = report_service.cached_report(assessment, variant)
+    if body is None:
+        report_service.request_report(assessment, variant)
+        body = report_service.cached_report(assessment, variant)  # ready at once when jobs run inline (tests)
+    if body is None:
+        return redirect(url_for("assess.results", public_id=public_id, _anchor="report"), 303)  # type: ignore[return-value]
+    suffix = "-".join(x for x in ("full" if variant.edition == "full" else "",
+                                  f"{assessment.language}-en" if variant.bilingual else "") if x)
+    filename = safe_filename(assessment.town, suffix, format)
+    return Response(body, mimetype=DOCX_TYPE if format == "docx" else "application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -20,7 +20,7 @@ from readiness.conditions import AnswerValue
 
 from webapp.db import READ_ONLY
 from webapp import tokens
-from webapp.models import Answer, Assessment, ContentSnapshot, ReportCache, utcnow
+from webapp.models import Answer, Assessment, ContentSnapshot, utcnow
 from webapp.tokens import hash_token, new_token
 
 Sessions = sessionmaker[Session]
@@ -267,20 +267,6 @@ def snapshot_files(sessions: Sessions, digest: str) -> dict[str, str] | None:
     with sessions() as session:
         row = session.get(ContentSnapshot, digest)
         return dict(row.files) if row is not None else None
-
-
-def cached_report(sessions: Sessions, assessment_id: int, key: str) -> bytes | None:
-    with sessions() as session:
-        return session.scalar(
-            select(ReportCache.pdf).where(ReportCache.assessment_id == assessment_id, ReportCache.cache_key == key)
-        )
-
-
-def store_report(sessions: Sessions, assessment_id: int, key: str, pdf: bytes) -> None:
-    """Keep only the newest report of an assessment."""
-    with sessions.begin() as session:
-        session.execute(delete(ReportCache).where(ReportCache.assessment_id == assessment_id))
-        session.add(ReportCache(assessment_id=assessment_id, cache_key=key, pdf=pdf))
 
 
 def set_language(sessions: Sessions, assessment_id: int, language: str) -> None:

@@ -1,0 +1,383 @@
+"""Benchmark of the service around the report (``make bench``). Not a test: it prints figures.
+
+One run starts, on 127.0.0.1 only: a throwaway redis-server (Debian's; without it the
+limits are per process and the flood figures say so), gunicorn with the project's
+gunicorn.conf.py (2 sync workers, SQLite) and one Celery render worker (2 children), then:
+
+1. wizard step pages (GET, 8 officers) without renders (baseline), then while 2 reports
+   render continuously: p50/p99 and the ratio to the baseline (target p99 < 100 ms);
+2. outage scenario: renders and worker recycling (max_requests 40) while /healthz is
+   polled back to back: failed checks; then SIGTERM to gunicorn: seconds to exit, processes
+   left, port free;
+3. bilingual alternation: 2 clients alternate bilingual and plain downloads while 6 other
+   users download their ready reports: refused downloads of the others;
+4. floods: 300 new assessments from one client, 200 bad links spread over /r/ /w/ /i/:
+   refused by the shared limits; the flooder's valid link and other clients unaffected.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+SECONDS = float(os.environ.get("BENCH_QUEUE_SECONDS", "15"))
+STEP = "cooperation"  # a wizard step of average size
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k):  # type: ignore[no-untyped-def]
+        return None
+
+
+class Client:
+    def __init__(self, base: str, addr: str = ""):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+        self.headers = {"X-Forwarded-For": addr} if addr else {}
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, bytes, dict]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers=self.headers)
+        try:
+            with self.opener.open(req, timeout=60) as r:
+                return r.status, r.read(), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), dict(e.headers)
+
+    def csrf(self, path: str) -> str:
+        return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', self.request(path)[1]).group(1).decode()
+
+
+class _Response:
+    def __init__(self, status: int, headers: dict, body: bytes):
+        self.status_code, self.headers, self.data = status, headers, body
+
+    def get_data(self, as_text: bool = False):  # type: ignore[no-untyped-def]
+        return self.data.decode() if as_text else self.data
+
+
+class WizardClient(Client):
+    """What tests/conftest.py's Wizard needs of a client, over HTTP."""
+
+    def _path(self, url: str) -> str:
+        return "/" + url.split("://", 1)[1].split("/", 1)[1] if url.startswith("http") else url
+
+    def get(self, url: str) -> _Response:
+        status, body, headers = self.request(self._path(url))
+        return _Response(status, headers, body)
+
+    def post(self, url: str, data: dict) -> _Response:
+        status, body, headers = self.request(self._path(url), data)
+        return _Response(status, headers, body)
+
+
+def new_assessment(c: WizardClient, language: str = "en") -> tuple[str, str]:
+    """A submitted assessment with every answer, walked like an officer; (public id, resume path)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import Wizard
+    from readiness.content import load_content
+
+    if language != "en":  # the bilingual report is for a town that answered in its own language
+        c.request("/language", {"csrf_token": c.csrf("/start"), "language": language, "next": "/start"})
+    wizard = Wizard(c, load_content())  # type: ignore[arg-type]
+    assert wizard.start().status_code == 201
+    wizard.answer_all()
+    wizard.submit()
+    return wizard.public_id or "", "/" + (wizard.resume_link or "").split("://", 1)[1].split("/", 1)[1]
+
+
+def wait_ready(c: Client, public_id: str, bilingual: bool = False, timeout: float = 300) -> float:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        status, body, _ = c.request(f"/a/{public_id}/report.pdf" + ("?bilingual=1" if bilingual else ""))
+        if status == 200 and body.startswith(b"%PDF"):
+            return time.monotonic() - t0
+        time.sleep(0.3)
+    raise SystemExit("a report never became ready")
+
+
+def timed_gets(c: Client, path: str, stop: threading.Event, out: list[float], errors: list[int]) -> None:
+    while not stop.is_set():
+        t0 = time.perf_counter()
+        status, _, _ = c.request(path)
+        out.append(time.perf_counter() - t0)
+        if status != 200:
+            errors.append(status)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+
+
+def step_load(base: str, officers: list[tuple[Client, str]], seconds: float) -> tuple[list[float], list[int]]:
+    stop, times, errors = threading.Event(), [], []  # type: ignore[var-annotated]
+    threads = [threading.Thread(target=timed_gets, args=(c, f"/a/{pid}/step/{STEP}", stop, times, errors))
+               for c, pid in officers]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    return times, errors
+
+
+def rerender_forever(db_url: str, c: Client, public_id: str, stop: threading.Event, count: list[int]) -> None:
+    """Keep one report rendering: drop its cached PDF and job, ask again, wait for it."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(db_url)
+    while not stop.is_set():
+        with engine.begin() as conn:
+            aid = conn.execute(text("select id from assessment where public_id=:p"), {"p": public_id}).scalar()
+            conn.execute(text("delete from report_cache where assessment_id=:a"), {"a": aid})
+            conn.execute(text("delete from report_job where assessment_id=:a"), {"a": aid})
+        try:
+            wait_ready(c, public_id, timeout=120)
+            count[0] += 1
+        except SystemExit:
+            pass
+    engine.dispose()
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())
+    except OSError:
+        return []
+
+
+def _ppid(pid: int) -> int:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else -1
+
+
+def _state(pid: int) -> str:
+    fields = _stat(pid)
+    return fields[0] if fields else "gone"
+
+
+def process_group(pgid: int) -> list[int]:
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="readiness-bench-queue-"))
+    procs: list[subprocess.Popen] = []
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("READINESS_", "LIMIT_", "REDIS_URL", "QUEUE_URL"))}
+        db_url = f"sqlite:///{tmp}/bench.sqlite3"
+        env.update(DATABASE_URL=db_url, QUEUE_URL=f"sqla+sqlite:///{tmp}/queue.sqlite3", SECRET_KEY="b" * 48,
+                   READINESS_INSTANCE_DIR=str(tmp), PYTHONPATH=str(ROOT), WEB_CONCURRENCY="2", TRUSTED_PROXIES="1",
+                   READINESS_RENDER_WORKERS="2", LIMIT_REPORT_JOBS_PER_ASSESSMENT="100000 per hour",
+                   LIMIT_REPORT_JOBS_PER_CLIENT="100000 per hour")
+        redis = shutil.which("redis-server")
+        if redis:
+            rport = free_port()
+            procs.append(subprocess.Popen([redis, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
+                                           "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL))
+            wait_port(rport)
+            env["REDIS_URL"] = f"redis://127.0.0.1:{rport}/0"
+        subprocess.run([str(BIN / "flask"), "--app", "webapp", "upgrade-db"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        port = free_port()
+        web_env = dict(env, BIND=f"127.0.0.1:{port}", BASE_URL=f"http://127.0.0.1:{port}", GUNICORN_MAX_REQUESTS="40")
+        web = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "webapp:create_app()"], cwd=ROOT,
+                               env=web_env, stdout=(tmp / "web.log").open("wb"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+        procs.append(web)
+        wait_port(port)
+        base = f"http://127.0.0.1:{port}"
+        # Each simulated user comes from its own address (through the trusted proxy header).
+        users = [WizardClient(base, f"10.0.0.{i + 1}") for i in range(16)]
+        officers = [(users[i], new_assessment(users[i])[0]) for i in range(8)]
+        times0, errors0 = step_load(base, officers, SECONDS)
+
+        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "webapp.worker", "worker", "--without-gossip",
+                                   "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"], cwd=ROOT,
+                                  env=web_env, stdout=(tmp / "worker.log").open("wb"), stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        procs.append(worker)
+        renderers = [(users[8 + i], new_assessment(users[8 + i], "pt")[0]) for i in range(2)]
+        for c, pid in renderers:
+            wait_ready(c, pid)
+        stop, rendered = threading.Event(), [0]
+        loops = [threading.Thread(target=rerender_forever, args=(db_url, c, pid, stop, rendered)) for c, pid in renderers]
+        for t in loops:
+            t.start()
+        # health checks during renders and recycling (max_requests 40 with 2 workers: many restarts)
+        health_stop, health_times, health_errors = threading.Event(), [], []  # type: ignore[var-annotated]
+        health = threading.Thread(target=timed_gets, args=(Client(base, "10.0.1.1"), "/healthz", health_stop, health_times,
+                                                           health_errors))
+        health.start()
+        times1, errors1 = step_load(base, officers, SECONDS)
+        health_stop.set()
+        health.join()
+        slow_checks = sum(1 for t in health_times if t > 1.0)
+        stop.set()
+        for t in loops:
+            t.join()
+
+        # bilingual alternation: 2 clients alternate, 6 others download their ready reports
+        others = [(users[i], pid) for i, (_, pid) in enumerate(officers[:6])]
+        for c, pid in others + renderers:
+            wait_ready(c, pid)
+        for c, pid in renderers:  # both variants of the alternating towns are ready
+            wait_ready(c, pid, bilingual=True)
+        alt_refused: list[int] = []
+        alt_stop, other_times, other_errors = threading.Event(), [], []  # type: ignore[var-annotated]
+
+        def alternate(c: Client, pid: str) -> None:
+            i = 0
+            while not alt_stop.is_set():
+                status, body, _ = c.request(f"/a/{pid}/report.pdf" + ("?bilingual=1" if i % 2 else ""))
+                if status != 200 or not body.startswith(b"%PDF"):
+                    alt_refused.append(status)
+                i += 1
+
+        alternators = [threading.Thread(target=alternate, args=rp) for rp in renderers]
+        downloaders = [threading.Thread(target=timed_gets, args=(c, f"/a/{pid}/report.pdf", alt_stop, other_times,
+                                                                 other_errors)) for c, pid in others]
+        for t in alternators + downloaders:
+            t.start()
+        time.sleep(SECONDS / 2)
+        alt_stop.set()
+        for t in alternators + downloaders:
+            t.join()
+
+        # floods
+        flooder = WizardClient(base, "10.0.9.9")
+        _, flood_link = new_assessment(flooder)
+        token = flooder.csrf("/start")
+        flood = [flooder.request("/start", {"csrf_token": token, "town": "X", "country": "Italy",
+                                            "population_band": "under_10k"})[0] for _ in range(300)]
+        guesses = [flooder.request(f"/{'rwi'[i % 3]}/{'x' * 40}{i:03d}")[0] for i in range(200)]
+        valid = [flooder.request(flood_link)[0] for _ in range(5)]
+        bystander = Client(base, "10.0.9.10").request("/start")[0]
+
+        # SIGTERM to one gunicorn worker: it exits, the master starts another, the service answers
+        web_workers = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _ppid(int(e.name)) == web.pid]
+        t0 = time.monotonic()
+        os.kill(web_workers[0], signal.SIGTERM)
+        while Path(f"/proc/{web_workers[0]}").exists() and _state(web_workers[0]) != "Z" and time.monotonic() - t0 < 60:
+            time.sleep(0.02)
+        web_worker_s = time.monotonic() - t0
+        answered = Client(base, "10.0.2.1").request("/")[0]
+
+        # SIGTERM to the render worker while it renders: it exits, the job goes back to the queue
+        c, pid = renderers[0]
+        from sqlalchemy import create_engine, text
+        engine = create_engine(db_url)
+        with engine.begin() as conn:
+            aid = conn.execute(text("select id from assessment where public_id=:p"), {"p": pid}).scalar()
+            conn.execute(text("delete from report_cache where assessment_id=:a"), {"a": aid})
+            conn.execute(text("delete from report_job where assessment_id=:a"), {"a": aid})
+        c.request(f"/a/{pid}/report.pdf")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(text("select status from report_job where assessment_id=:a"), {"a": aid}).scalar() == "rendering":
+                    break
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=120)
+        render_worker_s = time.monotonic() - t0
+        time.sleep(0.3)
+        render_left = process_group(worker.pid)
+        engine.dispose()
+
+        # SIGTERM to gunicorn
+        t0 = time.monotonic()
+        os.kill(web.pid, signal.SIGTERM)
+        web.wait(timeout=60)
+        stop_s = time.monotonic() - t0
+        time.sleep(0.3)
+        left = process_group(web.pid)
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+                port_free = True
+            except OSError:
+                port_free = False
+
+        p50_0, p99_0, p50_1, p99_1 = (percentile(times0, 0.5), percentile(times0, 0.99),
+                                      percentile(times1, 0.5), percentile(times1, 0.99))
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are noisy when other work runs)")
+        print(f"queue benchmark: gunicorn 2 sync workers (max_requests 40), 1 Celery worker x 2 children, SQLite, "
+              f"limits in {'Redis' if redis else 'memory (no redis-server)'}; {SECONDS:g} s per phase")
+        print(f"  wizard step, no renders (baseline): {len(times0)} requests, p50 {p50_0:.0f} ms, p99 {p99_0:.0f} ms, "
+              f"errors {len(errors0)}")
+        print(f"  wizard step, 2 reports rendering:   {len(times1)} requests, p50 {p50_1:.0f} ms, p99 {p99_1:.0f} ms, "
+              f"errors {len(errors1)}; {rendered[0]} reports rendered meanwhile")
+        print(f"  ratio p99 rendering / baseline {p99_1 / p99_0:.2f}, p50 {p50_1 / p50_0:.2f}; "
+              f"p99 target < 100 ms: {'ok' if p99_1 < 100 else 'MISSED'}")
+        print(f"  outage scenario (renders + recycling): {len(health_times)} health checks, "
+              f"{len(health_errors)} failed, {slow_checks} over 1 s")
+        print(f"  bilingual alternation: others' downloads {len(other_times)}, refused {len(other_errors)}, "
+              f"p50 {percentile(other_times, 0.5):.1f} ms (target < 50 ms); the alternating clients' downloads not "
+              f"served from the cache: {len(alt_refused)}")
+        print(f"  flood: 300 new assessments from one client: {flood.count(201)} created, {flood.count(429)} refused; "
+              f"200 bad links: {guesses.count(404)} answered, {guesses.count(429)} refused; "
+              f"its valid link {valid.count(302)}/5 accepted; another client's page {bystander}")
+        print(f"  SIGTERM to a gunicorn worker: gone in {web_worker_s:.1f} s, the service answered {answered} meanwhile")
+        print(f"  SIGTERM to the render worker mid-render: exited in {render_worker_s:.1f} s, {len(render_left)} processes left")
+        print(f"  SIGTERM to gunicorn: exited in {stop_s:.1f} s, {len(left)} processes left, port free: {port_free}")
+        return 0
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""The render worker's entry point: ``celery -A webapp.worker worker`` (``make worker``).
+
+It builds the web app once (settings, database, content) so that jobs run with the same
+configuration as the servers that queued them; Celery then forks its pool children from
+this warm process (WeasyPrint already imported), each rendering one document at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import worker_process_init
+
+from webapp import create_app
+from webapp.report.queue import limit_memory
+
+logging.getLogger("weasyprint").setLevel(logging.WARNING)  # not a line per page of every report
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+flask_app = create_app()
+celery = flask_app.extensions["celery"]
+
+
+@worker_process_init.connect
+def _child_started(**_: Any) -> None:
+    # Each pool child: its own database connections (never the parent's) and a memory bound.
+    flask_app.extensions["readiness_db"].engine.dispose(close=False)
+    limit_memory(int(flask_app.config["RENDER_MAX_MEMORY_MB"]))
