@@ -28,8 +28,10 @@ db: install
 	$(BIN)/flask --app webapp upgrade-db
 
 # The app and one report render worker (the embedded queue: an SQLite file in instance/).
-# Ctrl-C stops both.
-CELERY_WORKER = $(BIN)/celery -A webapp.worker worker --without-gossip --without-mingle --without-heartbeat --loglevel INFO
+# Ctrl-C stops both. REMAP_SIGTERM=SIGQUIT: SIGTERM lets a render finish for
+# WORKER_SHUTDOWN_SECONDS, then puts it back on the queue and exits (Celery's default waits
+# for the render however long it takes).
+CELERY_WORKER = REMAP_SIGTERM=SIGQUIT $(BIN)/celery -A webapp.worker worker --without-gossip --without-mingle --without-heartbeat --loglevel INFO
 run: db
 	@$(CELERY_WORKER) --concurrency 1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -211,7 +211,7 @@ def main() -> int:
         db_url = f"sqlite:///{tmp}/bench.sqlite3"
         env.update(DATABASE_URL=db_url, QUEUE_URL=f"sqla+sqlite:///{tmp}/queue.sqlite3", SECRET_KEY="b" * 48,
                    READINESS_INSTANCE_DIR=str(tmp), PYTHONPATH=str(ROOT), WEB_CONCURRENCY="2", TRUSTED_PROXIES="1",
-                   READINESS_RENDER_WORKERS="2", LIMIT_REPORT_JOBS_PER_ASSESSMENT="100000 per hour",
+                   READINESS_RENDER_WORKERS="2", REMAP_SIGTERM="SIGQUIT", LIMIT_REPORT_JOBS_PER_ASSESSMENT="100000 per hour",
                    LIMIT_REPORT_JOBS_PER_CLIENT="100000 per hour")
         redis = shutil.which("redis-server")
         if redis:

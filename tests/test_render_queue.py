@@ -68,7 +68,7 @@ class Worker:
 def worker_env(database_url: str, queue_url: str, instance: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINESS_", "REDIS_URL", "QUEUE_URL"))}
     env.update(DATABASE_URL=database_url, QUEUE_URL=queue_url, SECRET_KEY="worker-secret-key-0123456789abcdef",
-               READINESS_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT), **extra)
+               READINESS_INSTANCE_DIR=str(instance), PYTHONPATH=str(ROOT), REMAP_SIGTERM="SIGQUIT", **extra)
     return env
 
 
@@ -150,19 +150,28 @@ def test_submit_queues_the_summary_the_page_tells_its_state_and_a_killed_render_
         pdf = first.client.get(first.url("report.pdf"))
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
         assert "attachment" in pdf.headers["Content-Disposition"]
-        # on demand: the full report goes on the queue when asked for, then downloads
+        # on demand: the full report goes on the queue when asked for; SIGTERM to the worker
+        # while it renders: gone within 10 s, nothing left, the job back on the queue
         assert first.client.get(first.url("report.pdf?edition=full")).status_code == 303
-        wait_for(lambda: any(j.edition == "full" and j.status == "ready" for j in job_rows(app)), 120,
-                 "the full report", worker)
-        full = first.client.get(first.url("report.pdf?edition=full"))
-        assert full.status_code == 200 and full.data.startswith(b"%PDF") and full.data != pdf.data
+        full_job = lambda: next(j for j in job_rows(app) if j.edition == "full")  # noqa: E731
+        wait_for(lambda: full_job().status == "rendering", 120, "the full report's render", worker)
+        pool = children(worker.process.pid)
     finally:
         stop_seconds = worker.stop()
     assert worker.process.returncode is not None and not children(worker.process.pid)
-    assert stop_seconds < 10
+    assert not [pid for pid in pool if Path(f"/proc/{pid}").exists()]
+    assert stop_seconds < 10, stop_seconds
+    restarted = start_worker(app, tmp_path, "worker-again")
+    try:
+        wait_for(lambda: full_job().status == "ready", 180, "the full report after the restart", restarted)
+    finally:
+        restarted.stop()
+    assert full_job().attempts == 2
+    full = first.client.get(first.url("report.pdf?edition=full"))
+    assert full.status_code == 200 and full.data.startswith(b"%PDF") and full.data != pdf.data
     with capsys.disabled():
         print(f"\n[figures] queue: render killed mid-job (kill -9 of the worker's render process), retried and "
-              f"ready {retried_in:.1f} s later, attempts 2; SIGTERM to the worker: gone in {stop_seconds:.1f} s")
+              f"ready {retried_in:.1f} s later, attempts 2; SIGTERM to the worker mid-render: gone in {stop_seconds:.1f} s, 0 processes left, the render retried by the next worker")
 
 
 @pytest.mark.slow
@@ -225,18 +234,24 @@ def test_alternating_bilingual_and_plain_downloads_never_render_again(
     assert kept == [("summary", False, "pdf"), ("summary", True, "pdf")]
 
 
-def test_a_changed_answer_makes_a_new_report_and_the_old_one_is_never_served(app: Flask, content: Any) -> None:
+def test_a_submitted_report_downloads_the_same_file_again_and_a_stale_key_is_never_served(
+        app: Flask, content: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    renders: list[str] = []
+    real = report_service.render_pdf
+    monkeypatch.setattr(report_service, "render_pdf",
+                        lambda *args, **kw: renders.append("pdf") or real(*args, **kw))
     wizard = Wizard(app.test_client(), content)
     wizard.start()
     wizard.answer_all()
     wizard.submit()
     before = wizard.client.get(wizard.url("report.pdf")).data
-    assert wizard.client.get(wizard.url("report.pdf")).data == before  # a re-download is the same file
+    assert before.startswith(b"%PDF")
+    assert [wizard.client.get(wizard.url("report.pdf")).data for _ in range(3)] == [before] * 3
+    assert renders == ["pdf"]
     with app.app_context():
         with app.extensions["readiness_db"].sessions() as session:
             assessment = session.query(ReportCache).one().assessment_id
-        subject = jobs.Subject("a", assessment)
-        stale = jobs.cached(app.extensions["readiness_db"].sessions, subject, "0" * 64)
+        stale = jobs.cached(app.extensions["readiness_db"].sessions, jobs.Subject("a", assessment), "0" * 64)
     assert stale is None
 
 

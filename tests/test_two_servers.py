@@ -91,7 +91,8 @@ def test_two_servers_one_service(postgres_migrated, redis_url, content, tmp_path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINESS_", "LIMIT_", "QUEUE_URL"))}
     env.update(READINESS_ENV="production", DATABASE_URL=postgres_migrated, REDIS_URL=redis_db,
                SECRET_KEY="two-servers-secret-key-0123456789abcdef", LIMIT_BAD_LINKS="10 per 10 minutes",
-               WEB_CONCURRENCY="2", READINESS_INSTANCE_DIR=str(tmp_path / "instance"), PYTHONPATH=str(ROOT))
+               WEB_CONCURRENCY="2", READINESS_INSTANCE_DIR=str(tmp_path / "instance"), PYTHONPATH=str(ROOT),
+               REMAP_SIGTERM="SIGQUIT")  # as make worker: SIGTERM puts a running render back and exits
     redis.Redis.from_url(redis_db).flushdb()  # this test's own counters and queue
     procs: list[tuple[subprocess.Popen, Any]] = []
 

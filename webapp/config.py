@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     QUEUE_LOST_AFTER: float = Field(900.0, gt=0, validation_alias=AliasChoices("READINESS_QUEUE_LOST_AFTER",
                                                                                "QUEUE_LOST_AFTER"))
     # SIGTERM to a worker: it finishes its job this long, then puts it back and exits.
-    WORKER_SHUTDOWN_SECONDS: float = Field(4.0, ge=0)
+    WORKER_SHUTDOWN_SECONDS: float = Field(2.0, ge=0)
     # Size bound of the document cache in the database, all subjects together (oldest go first).
     REPORT_CACHE_MAX_MB: int = Field(512, ge=1, validation_alias=AliasChoices("READINESS_REPORT_CACHE_MAX_MB",
                                                                              "REPORT_CACHE_MAX_MB"))

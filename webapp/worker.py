@@ -8,6 +8,7 @@ this warm process (WeasyPrint already imported), each rendering one document at 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from celery.signals import worker_process_init
@@ -17,6 +18,9 @@ from webapp.report.queue import limit_memory
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)  # not a line per page of every report
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+if os.environ.get("REMAP_SIGTERM") != "SIGQUIT":  # read by billiard before this module: make worker sets it
+    logging.getLogger(__name__).warning("REMAP_SIGTERM=SIGQUIT is not set: SIGTERM will wait for a running render "
+                                        "to finish instead of putting it back on the queue")
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 

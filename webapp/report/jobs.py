@@ -130,6 +130,10 @@ def create_or_requeue(sessions: Sessions, subject: Subject, variant: Variant, ke
     now = utcnow()
     try:
         with sessions.begin() as session:
+            # the same variant's finished jobs for older answers are of no more use
+            session.execute(delete(ReportJob).where(
+                ReportJob.subject == subject.name, ReportJob.cache_key != key, ReportJob.status.not_in(ACTIVE),
+                *(getattr(ReportJob, name) == value for name, value in variant.columns().items())))
             new = ReportJob(subject=subject.name, **subject.owner(), cache_key=key, **variant.columns(),
                             source=source, status="queued", attempts=0, error="", created_at=now)
             session.add(new)
