@@ -295,7 +295,8 @@ def preparing_page(job_state: JobState, name: str, back: str) -> Response:
     again = request.full_path.rstrip("?")
     waiting = job_state.status in ("queued", "rendering") and request.args.get("refresh") != "0"
     response = current_app.make_response((render_template(
-        "preparing.html", state=job_state, name=name, again=again, back=back, updating=waiting), 202))
+        "preparing.html", state=job_state, name=name, again=again, back=back, updating=waiting,
+        stop=request.path + "?refresh=0"), 202))
     if waiting:
         response.headers["Refresh"] = f"3; url={again}"
     return response
