@@ -4,7 +4,7 @@ One walk through the whole product (home, start form and its errors, link page, 
 wizard step, review, results, side by side, case library and page, group owner, a
 contributor's pages and the agreed-answer form, workspace, a network's pages, glossary, an
 error page, the language menu open); on each page nothing may be wider than the window and
-the header clips nothing, and the charts' text reads at 11 px or more (phone, 640 px and
+the header clips nothing, axe-core finds no serious violation (once per kind of page), and the charts' text reads at 11 px or more (phone, 640 px and
 desktop). Every page template the app has must have been seen on the walk,
 so a new kind of page cannot be left out. With SCREENSHOT_DIR set, a screenshot of the
 phone's first screen of each page is saved there, to look at (docs/img/phone-*.png in the
@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import answer_every_question_on_the_page, create_assessment, next_button
+from browser_support import answer_every_question_on_the_page, create_assessment, next_button, violations
 from flask import template_rendered
 
 from readiness.paths import TEMPLATES_DIR
@@ -75,12 +75,16 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
     small_chart_text: dict[str, dict[str, float]] = {}
     clipped_chart_text: dict[str, str] = {}
     seen: dict[str, str] = {}  # template -> the first page checked that showed it
+    inaccessible: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
         page.wait_for_load_state("load")  # the style sheet applied
-        if rendered:
-            seen.setdefault(rendered[-1], name)
         page.set_viewport_size(PHONE)
+        if rendered and rendered[-1] not in seen:
+            seen[rendered[-1]] = name
+            # axe-core on the phone, once per kind of page (tests/test_accessibility.py walks the desktop)
+            if found := violations(page):
+                inaccessible[name] = found
         phone = page.evaluate(OVERFLOW)
         text_px = {"phone": page.evaluate(SMALLEST_CHART_TEXT)}
         if page.evaluate(CLIPPED_CHART_TEXT):
@@ -183,5 +187,6 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
     # the radar charts' labels, ticks and legends (results, side by side, a network's towns)
     assert small_chart_text == {}, f"chart text smaller than {READABLE_PX} px on the screen: {small_chart_text}"
     assert clipped_chart_text == {}, f"chart text cut off or overlapping: {clipped_chart_text}"
+    assert inaccessible == {}, f"serious or critical axe violations on the phone: {inaccessible}"
     missing = page_templates() - set(seen)
     assert not missing, f"page types the phone walk never showed: {sorted(missing)}"
