@@ -4,11 +4,11 @@ reader: the definition is the link's description and shows on hover and focus)."
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, g, render_template, url_for
+from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from readiness.documents import SEED_DOCUMENTS
-from readiness.glossary import Glossary, Mention
+from readiness.glossary import Glossary
 from readiness.quote_translations import quote_translations
 
 from webapp.i18n.locale import current_language, localized_content
@@ -38,21 +38,9 @@ def quote_language(quote: str) -> str:
     return "el" if any("\u0370" <= ch <= "\u03ff" for ch in quote) else "en"
 
 
-# Texts whose mentions are kept per app (the bank's help texts; anything beyond is not kept).
-_MENTIONS_KEPT = 4096
-
-
-def _mentions(glossary: Glossary, text: str) -> tuple[Mention, ...]:
-    """``glossary.mentions(text)``, found once per app and text: the texts are the content's,
-    which never changes while the app runs, and the search is most of what marking costs."""
-    kept: dict[tuple[int, str], tuple[Glossary, tuple[Mention, ...]]] = \
-        current_app.extensions.setdefault("readiness_glossary_mentions", {})
-    found = kept.get((id(glossary), text))
-    if found is None or found[0] is not glossary:
-        found = (glossary, tuple(glossary.mentions(text)))
-        if len(kept) < _MENTIONS_KEPT:
-            kept[(id(glossary), text)] = found
-    return found[1]
+# Texts marked per app: the bank's help texts, each in a few variants (which of its terms an
+# earlier text on the page already marked); anything beyond this many is marked and not kept.
+_MARKED_KEPT = 4096
 
 
 def glossed(text: str | None) -> Markup:
@@ -61,16 +49,37 @@ def glossed(text: str | None) -> Markup:
     glossary = localized_content().glossary
     if glossary is None:
         return Markup(escape(text))
-    mentions = _mentions(glossary, text)
-    if not mentions:
-        return Markup(escape(text))
     seen: set[str] = g.setdefault("glossary_seen", set())
-    out, last, page = [], 0, None
-    for m in mentions:
-        if m.term.id in seen:
+    # What the marks look like depends only on the text and on which of its terms this page has
+    # marked before: kept per app (the content never changes while the app runs).
+    kept: dict[tuple, tuple] = current_app.extensions.setdefault("readiness_glossed", {})
+    terms = _terms_in(glossary, text, kept)
+    key = (id(glossary), text, terms & seen, request.script_root)  # the marks link to this app's glossary page
+    found = kept.get(key)
+    if found is None or found[0] is not glossary:
+        found = (glossary, *_mark(glossary, text, terms & seen))
+        if len(kept) < _MARKED_KEPT:
+            kept[key] = found
+    seen.update(found[2])
+    return found[1]
+
+
+def _terms_in(glossary: Glossary, text: str, kept: dict) -> frozenset[str]:
+    found = kept.get((id(glossary), text, None))
+    if found is None or found[0] is not glossary:
+        found = (glossary, frozenset(m.term.id for m in glossary.mentions(text)))
+        if len(kept) < _MARKED_KEPT:
+            kept[(id(glossary), text, None)] = found
+    return found[1]
+
+
+def _mark(glossary: Glossary, text: str, seen_before: frozenset[str]) -> tuple[Markup, frozenset[str]]:
+    """``text`` with each term not in ``seen_before`` marked at its first mention; and those terms."""
+    out, last, marked, page = [], 0, set(), url_for("glossary.index")
+    for m in glossary.mentions(text):
+        if m.term.id in seen_before or m.term.id in marked:
             continue
-        seen.add(m.term.id)
-        page = page or url_for("glossary.index")
+        marked.add(m.term.id)
         tip = escape(f"tip-{m.term.id}")
         href = escape(f"{page}#term-{m.term.id}")
         out.append(escape(text[last:m.start]))
@@ -79,4 +88,4 @@ def glossed(text: str | None) -> Markup:
                           f'<span class="term-tip" role="tooltip" id="{tip}">{escape(m.term.definition)}</span></span>'))
         last = m.end
     out.append(escape(text[last:]))
-    return Markup("").join(out)
+    return Markup("").join(out), frozenset(marked)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from flask import request
+from flask import current_app, has_app_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -71,9 +71,24 @@ FIELD_BUILDERS: dict[QuestionType, Callable[[Question], Field]] = {
 }
 
 
+# Form classes kept per app (questions shown together on a page are a few hundred combinations
+# at most; beyond this many, classes are made and not kept).
+_FORM_CLASSES_KEPT = 2048
+
+
 def step_form_class(questions: Iterable[Question]) -> type[FlaskForm]:
-    fields = {q.id: FIELD_BUILDERS[q.type](q) for q in questions}
-    return type("StepForm", (FlaskForm,), fields)
+    """The form of these questions (in the language their wording is in), made once per app:
+    a WTForms class holds only unbound fields, each request binds its own form instance."""
+    shown = tuple(questions)
+    kept: dict[tuple[int, ...], tuple[tuple[Question, ...], type[FlaskForm]]] = \
+        current_app.extensions.setdefault("readiness_step_forms", {}) if has_app_context() else {}
+    key = tuple(id(q) for q in shown)
+    found = kept.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], shown)):
+        found = (shown, type("StepForm", (FlaskForm,), {q.id: FIELD_BUILDERS[q.type](q) for q in shown}))
+        if len(kept) < _FORM_CLASSES_KEPT:
+            kept[key] = found  # the questions are kept with it, so their ids stay theirs
+    return found[1]
 
 
 def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from readiness.answers import answer_text
 from webapp import access
 from webapp.peers import service as peers_service
 from webapp.report import service as report_service
-from webapp.wizard import store
+from webapp.wizard import pages, store
 from webapp.extensions import db
 from webapp.wizard.forms import form_data, read_and_check, start_form_class, step_form_class
 from webapp.i18n.locale import current_language, language_posted_with_form, localized_content
@@ -28,6 +28,7 @@ from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, con
                     shown_questions, step_by_id)
 
 bp = Blueprint("assess", __name__)
+bp.add_app_template_global(pages.choice_inputs, "choice_inputs")  # templates/_macros.html
 
 def content() -> Content:
     """The content in the language of this request (ids, scores and rules are the same in all)."""
