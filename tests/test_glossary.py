@@ -100,3 +100,13 @@ def test_the_full_report_has_a_glossary_page_of_the_terms_it_names(content, lang
     assert str(escape(local.glossary.by_id["urbact"].definition)) in page
     summary = report.build_report_html(local, result, ReportMeta(**{**meta.__dict__, "edition": "summary"}))
     assert 'id="glossary"' not in summary
+
+
+def test_the_results_page_explains_each_term_once(wizard, client):
+    wizard.start()
+    wizard.answer_all()
+    assert wizard.submit().status_code == 302
+    html = client.get(wizard.url("results")).get_data(as_text=True)
+    linked = re.findall(r'<a href="/glossary#term-([a-z0-9-]+)" aria-describedby="tip-\1">', html)
+    assert linked  # the findings' explanations and the nearest cases' summaries name terms
+    assert len(linked) == len(set(linked))  # each explained once on the page

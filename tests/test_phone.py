@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from browser_support import answer_every_question_on_the_page, create_assessment, next_button, violations
 from flask import template_rendered
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.db import upgrade_database
 
 from readiness.paths import TEMPLATES_DIR
 
@@ -60,7 +65,7 @@ def page_templates() -> set[str]:
             if not p.name.startswith("_") and p.name != "base.html" and p.parent.name != "report"}
 
 
-def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server: str):
+def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server: str, tmp_path: Path):
     rendered: list[str] = []
 
     def record(sender, template, context, **extra):  # type: ignore[no-untyped-def]
@@ -179,6 +184,23 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
         check("network join")
         page.get_by_role("button", name="Join the network").click()
         check("network with a member")
+
+        # a document asked for while no worker runs: the page that waits for it (a server with a queue)
+        url = f"sqlite:///{tmp_path / 'queued.sqlite3'}"
+        upgrade_database(url)
+        queued = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789",
+                             "QUEUE_URL": f"sqla+sqlite:///{tmp_path / 'queue.sqlite3'}", "PRERENDER_REPORT": False})
+        server = make_server("127.0.0.1", 0, queued, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            base = f"http://127.0.0.1:{server.server_port}"
+            create_assessment(page, base, town="Castelnuovo di Garfagnana e Valle del Serchio")
+            page.get_by_role("link", name="Continue the assessment").click()
+            page.goto(page.url.split("/step/")[0] + "/group/questionnaire.pdf?refresh=0")
+            check("preparing a document")
+        finally:
+            server.shutdown()
+            queued.extensions["readiness_db"].engine.dispose()
     finally:
         template_rendered.disconnect(record)
 
