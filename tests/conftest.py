@@ -197,6 +197,14 @@ def best_value(q: Question) -> Any:
     return [best.value] if q.type == QuestionType.multi else best.value
 
 
+def shown_after(client: FlaskClient, response: Any) -> str:
+    """Post/redirect/get: the page that a post making a link redirects to (it shows the link once)."""
+    assert response.status_code == 303, (response.status_code, response.get_data(as_text=True)[:500])
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200, page.status_code
+    return page.get_data(as_text=True)
+
+
 class Wizard:
     """Walks the questionnaire like an officer does (cf. flaskr's AuthActions)."""
 
@@ -205,6 +213,7 @@ class Wizard:
         self.content = content
         self.public_id: str | None = None
         self.resume_link: str | None = None
+        self.link_page = ""
 
     def start(self, town: str = "Mizil", country: str = "Romania", population: str = "10k_50k", role: str = "") -> Any:
         page = self.client.get("/start")
@@ -212,10 +221,10 @@ class Wizard:
             "csrf_token": csrf_token(page.get_data(as_text=True)),
             "town": town, "country": country, "population_band": population, "contact_role": role,
         })
-        if response.status_code == 201:  # the link page, with the new resume link shown once
-            link_page = response.get_data(as_text=True)
-            self.public_id = re.search(r'href="/a/([0-9a-f]+)"', link_page).group(1)
-            m = re.search(r'value="(http[^"]+/r/[^"]+)"', link_page)
+        if response.status_code == 303:  # post/redirect/get: the link page shows the new resume link once
+            self.link_page = self.client.get(response.headers["Location"]).get_data(as_text=True)
+            self.public_id = re.search(r'href="/a/([0-9a-f]+)"', self.link_page).group(1)
+            m = re.search(r'value="(http[^"]+/r/[^"]+)"', self.link_page)
             self.resume_link = m.group(1) if m else None
         return response
 

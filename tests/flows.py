@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import inspect, text
 
-from conftest import Wizard, best_value, csrf_token
+from conftest import Wizard, best_value, csrf_token, shown_after
 
 
 def invite(wizard: Wizard, label: str, role: str) -> str:
@@ -54,8 +54,7 @@ def open_workspace(wizard: Wizard) -> str:
     response = wizard.client.post(wizard.url("workspace"), data={"csrf_token": csrf_token(page)})
     if response.status_code == 302:  # already open in this browser
         return response.headers["Location"]
-    assert response.status_code == 200, response.status_code
-    html = response.get_data(as_text=True)
+    html = shown_after(wizard.client, response)
     wizard.workspace_page = html  # type: ignore[attr-defined]
     return "/ws/" + re.search(r'action="/ws/([0-9a-f]+)/link"', html).group(1)
 
@@ -76,8 +75,10 @@ def weakest(q):  # type: ignore[no-untyped-def]
 
 
 def snapshot(app: Any) -> dict[str, list]:
-    """Every row of every table (the report cache and its render jobs aside: a cache, not state)."""
+    """Every row of every table (the report cache and its render jobs aside: a cache, not state; and
+    the one-time pads of new links, which the GET that shows a link consumes by design:
+    post/redirect/get)."""
     with app.extensions["readiness_db"].engine.connect() as conn:
-        tables = sorted(t for t in inspect(conn).get_table_names() if t not in ("alembic_version", "report_cache",
-                                                                                 "report_job"))
+        tables = sorted(t for t in inspect(conn).get_table_names()
+                        if t not in ("alembic_version", "report_cache", "report_job", "link_view"))
         return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}

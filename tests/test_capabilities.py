@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import Wizard, csrf_token
+from conftest import Wizard, csrf_token, shown_after
 
 TRIED: list[str] = []
 
@@ -40,7 +40,7 @@ def post(client: FlaskClient, url: str, page: str = "/start", **data: Any) -> An
 
 
 def submitted(wizard: Wizard, town: str = "Mizil") -> Wizard:
-    assert wizard.start(town=town).status_code == 201
+    assert wizard.start(town=town).status_code == 303
     wizard.answer_all()
     assert wizard.submit().status_code == 302
     return wizard
@@ -49,16 +49,15 @@ def submitted(wizard: Wizard, town: str = "Mizil") -> Wizard:
 def open_workspace(client: FlaskClient, public_id: str) -> tuple[Any, str | None, str | None]:
     """POST /a/<id>/workspace: the response, the workspace id and its link (if shown)."""
     response = post(client, f"/a/{public_id}/workspace")
-    html = response.get_data(as_text=True)
+    html = shown_after(client, response) if response.status_code == 303 else response.get_data(as_text=True)
     ws = re.search(r'action="/ws/([0-9a-f]+)/link"', html)
     link = re.search(r'value="http://localhost(/w/[^"]+)"', html)
     return response, ws.group(1) if ws else None, link.group(1) if link else None
 
 
 def new_resume_link(client: FlaskClient, public_id: str) -> str:
-    response = post(client, f"/a/{public_id}/link")
-    assert response.status_code == 200
-    return local(re.search(r'value="(http[^"]+/r/[^"]+)"', response.get_data(as_text=True)).group(1))
+    html = shown_after(client, post(client, f"/a/{public_id}/link"))
+    return local(re.search(r'value="(http[^"]+/r/[^"]+)"', html).group(1))
 
 
 def invite(client: FlaskClient, public_id: str) -> str:
@@ -138,7 +137,7 @@ def test_a_new_resume_link_revokes_what_was_obtained_through_the_old_one(app, co
     group = owner.client.get(owner.url("group")).get_data(as_text=True)
     assert "made through a link that has been replaced" in group
     response, own_ws, own_link = open_workspace(owner.client, owner.public_id)
-    assert response.status_code == 200 and own_link and own_ws != ws_id
+    assert response.status_code == 303 and own_link and own_ws != ws_id
 
 
 def test_a_new_workspace_link_revokes_what_was_obtained_through_the_old_one(app, content):
@@ -149,16 +148,13 @@ def test_a_new_workspace_link_revokes_what_was_obtained_through_the_old_one(app,
     assert leaked.get(f"/ws/{ws_id}/a/{owner.public_id}").status_code == 302
     assert leaked.get(owner.url("results")).status_code == 200
     contributor_link = invite(leaked, owner.public_id)  # made through the workspace link
-    started = post(leaked, f"/ws/{ws_id}/reassess")
-    assert started.status_code == 201
-    html = started.get_data(as_text=True)
+    html = shown_after(leaked, post(leaked, f"/ws/{ws_id}/reassess"))
     second = re.search(r'href="/a/([0-9a-f]+)"', html).group(1)
     second_link = local(re.search(r'value="(http[^"]+/r/[^"]+)"', html).group(1))
     elsewhere = app.test_client()
     assert elsewhere.get(second_link).status_code == 302  # the re-assessment's link works, for now
 
-    fresh_ws = post(owner.client, f"/ws/{ws_id}/link")
-    assert fresh_ws.status_code == 200 and "/w/" in fresh_ws.get_data(as_text=True)
+    assert "/w/" in shown_after(owner.client, post(owner.client, f"/ws/{ws_id}/link"))
 
     urls = [f"/ws/{ws_id}", ws_link, f"/ws/{ws_id}/export.json", owner.url("results"), contributor_link,
             *assessment_urls(second), second_link]
@@ -186,7 +182,7 @@ def session_cookie(app: Any, client: FlaskClient) -> dict:
 
 def test_no_link_token_is_kept_in_the_session_cookie_and_a_new_link_is_shown_once(app, content):
     owner = Wizard(app.test_client(), content)
-    assert owner.start().status_code == 201
+    assert owner.start().status_code == 303
     tokens = [owner.resume_link.rsplit("/", 1)[1]]
     tokens.append(new_resume_link(owner.client, owner.public_id).rsplit("/", 1)[1])
     tokens.append(invite(owner.client, owner.public_id).rsplit("/", 1)[1])
@@ -195,7 +191,7 @@ def test_no_link_token_is_kept_in_the_session_cookie_and_a_new_link_is_shown_onc
     _, ws_id, ws_link = open_workspace(owner.client, owner.public_id)
     tokens.append(ws_link.rsplit("/", 1)[1])
     started = post(owner.client, f"/ws/{ws_id}/reassess")
-    tokens.append(re.search(r'/r/([^"]+)"', started.get_data(as_text=True)).group(1))
+    tokens.append(re.search(r'/r/([^"]+)"', shown_after(owner.client, started)).group(1))
     cookie = repr(session_cookie(app, owner.client))
     assert [t for t in tokens if t in cookie] == []
     assert owner.client.get_cookie("session").value.count(tokens[0][:12]) == 0

@@ -1,6 +1,8 @@
 """``readiness-export --import`` checks a file as the web forms check what they are sent
 (issue 14): the export format as a pydantic model, then the bank's answer checks; all or
-nothing, every problem reported with where it is."""
+nothing, every problem reported with where it is. Each case runs on SQLite and on PostgreSQL
+(the database the ``app`` fixture is on): NaN, NUL, a huge answer and a duplicate id were
+PostgreSQL tracebacks before."""
 
 from __future__ import annotations
 
@@ -45,32 +47,56 @@ BAD = {
 }
 
 
+def target_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the kind the app runs on (the export is already taken)."""
+    (tmp_path / "db").mkdir(exist_ok=True)
+    return fresh_database(request.node.callspec.params["database_url"], request, tmp_path / "db")
+
+
+def imported_assessments(url: str) -> int:
+    engine, sessions = webexport.open_database(url)
+    try:
+        with sessions() as s:
+            return s.scalar(select(func.count()).select_from(Assessment)) or 0
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("name", list(BAD))
 def test_a_bad_import_is_reported_and_writes_nothing(app, exported, request, tmp_path: Path, capsys, name):
     make, expected = BAD[name]
     path = tmp_path / "import.json"
     path.write_text(json.dumps(make(exported)), encoding="utf-8")
-    (tmp_path / "db").mkdir()
-    url = fresh_database("sqlite", request, tmp_path / "db")
+    url = target_database(request, tmp_path)
     capsys.readouterr()
     assert webexport.main(["--database", url, "--import", str(path)]) == 2
     err = capsys.readouterr().err
     assert "nothing imported" in err and expected in err and "Traceback" not in err, err
-    engine, sessions = webexport.open_database(url)
-    try:
-        with sessions() as s:
-            assert s.scalar(select(func.count()).select_from(Assessment)) == 0
-    finally:
-        engine.dispose()
+    assert imported_assessments(url) == 0
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_refused(exported, tmp_path: Path, capsys, constant, sqlite_template):
+def test_nan_and_infinity_are_refused(exported, request, tmp_path: Path, capsys, constant):
     text = json.dumps(exported).replace('"format_version": 1', f'"format_version": 1, "x": {constant}')
     path = tmp_path / "import.json"
     path.write_text(text, encoding="utf-8")
-    assert webexport.main(["--database", f"sqlite:///{sqlite_template}", "--import", str(path)]) == 2
+    url = target_database(request, tmp_path)
+    assert webexport.main(["--database", url, "--import", str(path)]) == 2
     assert f"{constant.lstrip('-')} is not a number JSON allows" in capsys.readouterr().err
+    assert imported_assessments(url) == 0
+
+
+def test_a_good_import_and_the_same_file_again(exported, request, tmp_path: Path, capsys):
+    """A restore works; the same ids again are refused in one line (an IntegrityError traceback before)."""
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    url = target_database(request, tmp_path)
+    assert webexport.main(["--database", url, "--import", str(path)]) == 0
+    capsys.readouterr()
+    assert webexport.main(["--database", url, "--import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "Traceback" not in err and err.count("\n") <= 3, err
+    assert imported_assessments(url) == 1
 
 
 def test_every_problem_is_listed_at_once(app, exported):

@@ -10,7 +10,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from conftest import Wizard, csrf_token
+from conftest import Wizard, csrf_token, shown_after
 from readiness import cli
 
 
@@ -29,8 +29,8 @@ def town_with_workspace(app, content, town: str, chooser) -> Wizard:  # type: ig
     assert w.submit().status_code == 302
     page = w.client.get(w.url("results")).get_data(as_text=True)
     opened = w.client.post(w.url("workspace"), data={"csrf_token": csrf_token(page)})
-    assert opened.status_code == 200  # the new workspace, its link shown once
-    w.workspace = "/ws/" + re.search(r'action="/ws/([0-9a-f]+)/link"', opened.get_data(as_text=True)).group(1)  # type: ignore[attr-defined]
+    w.workspace_page = shown_after(w.client, opened)  # type: ignore[attr-defined]  # the new workspace, its link once
+    w.workspace = opened.headers["Location"]  # type: ignore[attr-defined]
     return w
 
 
@@ -56,8 +56,7 @@ def test_a_network_of_three_towns_side_by_side_shared_risks_pdf_and_leaving(app,
     page = lead.get("/networks/new").get_data(as_text=True)
     assert lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "  "}).status_code == 400
     created = lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "Creative towns <of the Oeste>"})
-    assert created.status_code == 201  # the network's page, its new links shown once
-    html = created.get_data(as_text=True)
+    html = shown_after(lead, created)  # the network's page, its new links shown once
     net_url = "/net/" + re.search(r'action="/net/([0-9a-f]+)/invite-link"', html).group(1)
     assert "/nj/" not in lead.get(net_url).get_data(as_text=True)
     join_link = re.search(r'id="join-link"[^>]*value="http://localhost(/nj/[^"]+)"', html).group(1)

@@ -49,7 +49,7 @@ def town(app: Flask, content) -> dict[str, Any]:
     old_link = own.resume_link.replace("http://localhost", "")
     assert revoked.get(old_link).status_code == 302
     page = own.client.get(own.url("link")).get_data(as_text=True)
-    assert own.client.post(own.url("link"), data={"csrf_token": csrf_token(page)}).status_code == 200
+    assert own.client.post(own.url("link"), data={"csrf_token": csrf_token(page)}).status_code == 303
     values = {"public_id": own.public_id, "step_id": "profile", "case_id": content.cases[0].id,
               "token": "x" * 43, "filename": "app.css"}
     return {"own": own, "other": other, "revoked": revoked, "old_link": old_link, "values": values}
@@ -212,8 +212,9 @@ def test_production_trusts_only_its_host_and_builds_links_from_base_url(tmp_path
     response = client.post("/start", base_url="https://readiness.example.eu", data={
         "csrf_token": csrf_token(page.get_data(as_text=True)), "town": "Mizil", "country": "Romania",
         "population_band": "10k_50k"})
-    assert response.status_code == 201, response.get_data(as_text=True)[:300]
-    assert 'value="https://readiness.example.eu/r/' in response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    shown = client.get(response.headers["Location"], base_url="https://readiness.example.eu")
+    assert 'value="https://readiness.example.eu/r/' in shown.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/a/%00/link", "/a/%00/review", "/ws/%00", "/ws/%00/export.json", "/a/%00/report.pdf"])

@@ -67,7 +67,7 @@ def sqlite_app(tmp_path, sqlite_template, content, monkeypatch):  # type: ignore
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_save_that_cannot_be_stored_gets_503_and_keeps_what_was_typed(sqlite_app, content, fault):
     wizard = Wizard(sqlite_app.test_client(), content)
-    assert wizard.start().status_code == 201
+    assert wizard.start().status_code == 303
     page = wizard.client.get(wizard.url("step/profile")).get_data(as_text=True)
     with contextmanager_of(faulty(sqlite_app, fault)):
         TRIED.append(fault)

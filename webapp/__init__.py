@@ -10,7 +10,7 @@ import sys
 import click
 import jinja2
 from alembic.util import CommandError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from flask import Flask, abort, render_template, request, session
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -145,8 +145,10 @@ def _shown_url(url: str) -> str:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
-    def _storage(exc: OperationalError):  # type: ignore[no-untyped-def]
-        # The database cannot read or write (disk full, read-only file, server down): a clear page.
+    @app.errorhandler(InternalError)
+    def _storage(exc: SQLAlchemyError):  # type: ignore[no-untyped-def]
+        # The database cannot read or write (disk full, read-only file or PostgreSQL database,
+        # server down): a clear page.
         app.logger.error("database unavailable: %s", str(getattr(exc, "orig", exc)).splitlines()[0][:200])
         response = app.make_response((render_template(
             "error.html", code=503, title=gettext("Saving is not possible right now"),
@@ -169,7 +171,7 @@ def _register_errors(app: Flask) -> None:
             413: (gettext("Too much data"), gettext("What you sent is larger than this form accepts. Nothing was saved.")),
             429: (gettext("Too many attempts"), gettext("Too many links that do not work were opened from here. Wait a "
                   "few minutes, then open your resume link again, exactly as you received it.")
-                  if request.endpoint in limits.TOKEN_LOOKUPS else
+                  if request.endpoint in limits.TOKEN_ROUTES else
                   gettext("Many of these were made from your address in a short time, so this one was not. Nothing "
                           "you saved is lost: wait a while, then try again.")),
             405: (gettext("Not allowed"), gettext("This address cannot be used this way.")),

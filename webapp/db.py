@@ -138,7 +138,12 @@ def check_schema(engine: Engine, shown_url: str) -> None:
 
 
 def health(engine: Engine) -> dict[str, str]:
-    """Whether the database answers and can write: {"database": "ok"} or the problem."""
+    """Whether the database answers and can write: {"database": "ok"} or the problem.
+
+    Each probe is a real write, rolled back, that must get new space on disk: a full disk, a
+    read-only database or credentials that may not write fail here, not on an officer's save."""
+    import secrets
+
     from sqlalchemy import text
 
     try:
@@ -149,14 +154,27 @@ def health(engine: Engine) -> dict[str, str]:
                     return {"database": "read-only"}
             elif conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
                 return {"database": "read-only"}
-        if engine.dialect.name == "sqlite":
-            # BEGIN IMMEDIATE takes the write lock; a row larger than a page, rolled back, proves
-            # the file can still grow (a full disk fails here, not on an officer's save)
-            with engine.connect() as conn:
-                with conn.begin() as probe:
+        with engine.connect() as conn:
+            with conn.begin() as probe:
+                if engine.dialect.name == "sqlite":
+                    # BEGIN IMMEDIATE takes the write lock; a row larger than a page proves the
+                    # file can still grow
                     conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
                                  {"v": "health-" + "x" * 70_000})
-                    probe.rollback()
+                else:
+                    # A row in an existing page may fit in space already on disk: a table made
+                    # for the probe needs a page of its own, which a full disk refuses ("could not
+                    # extend file"); the INSERT into alembic_version proves the app's tables are
+                    # there and writable with these credentials. A random name: probes never wait
+                    # for each other.
+                    conn.exec_driver_sql("SET LOCAL statement_timeout = '5s'")
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                    name = "readiness_health_" + secrets.token_hex(6)
+                    conn.exec_driver_sql(f"CREATE TABLE {name} (probe text)")
+                    conn.exec_driver_sql(f"INSERT INTO {name} VALUES ('probe')")
+                    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                                 {"v": "health-" + secrets.token_hex(8)})
+                probe.rollback()
     except Exception as exc:  # any failure is the answer, never a traceback
         first = str(getattr(exc, "orig", exc) or type(exc).__name__).strip().splitlines()
         return {"database": "error: " + (first[0][:200] if first else type(exc).__name__)}

@@ -10,25 +10,21 @@ The limits are data (``ROUTE_LIMITS``) applied to the app's views in ``init_app`
 so the views stay as they are and the README can list them. Each is generous
 enough that a real officer never meets it: the numbers are in the README.
 
-Bad capability links (``/r/``, ``/w/``, ``/i/``) share one counter per client. A
-valid link is looked up first and is exempt: it is never counted and never refused,
-even from an address that has been guessing.
+Bad capability links (``/r/``, ``/w/``, ``/i/``, ``/n/``, ``/nj/``) share one counter per
+client. A link that works (the capability model's answer: it exists and the link it was made
+through is still current) is exempt: it is never counted and never refused, even from an
+address that has been guessing. A link revoked with its parent counts like a guess.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import parse
 
-from webapp.group import store as group_store
-from webapp.network import store as network_store
-from webapp.wizard import store
-from webapp.workspace import store as workspace_store
-from webapp.extensions import db
+from webapp import access
 
 
 @dataclass(frozen=True)
@@ -59,14 +55,9 @@ ROUTE_LIMITS = (
     RouteLimit("network.pdf", "LIMIT_NETWORK_PDFS", methods=("GET",), served_only=True),
 )
 
-# Capability-link routes: the token in the URL and how to look it up.
-TOKEN_LOOKUPS: dict[str, Callable[[str], object | None]] = {
-    "assess.resume": lambda token: store.by_token(db.sessions, token),
-    "workspace.enter": lambda token: workspace_store.by_token(db.sessions, token),
-    "group.enter": lambda token: group_store.invitation_by_token(db.sessions, token),
-    "network.enter": lambda token: network_store.by_token(db.sessions, token),
-    "network.invited": lambda token: network_store.by_join_token(db.sessions, token),
-}
+# Capability-link routes (the token in the URL): whether a link works is the capability
+# model's answer (webapp/access.py), so a link whose parent was replaced counts as a bad one.
+TOKEN_ROUTES = ("assess.resume", "workspace.enter", "group.enter", "network.enter", "network.invited")
 BAD_TOKEN_SCOPE = "bad-capability-link"
 
 
@@ -76,9 +67,8 @@ def client_address() -> str:
 
 
 def _valid_token() -> bool:
-    lookup = TOKEN_LOOKUPS.get(request.endpoint or "")
     token = (request.view_args or {}).get("token")
-    return bool(lookup and token and lookup(token) is not None)
+    return bool(request.endpoint in TOKEN_ROUTES and isinstance(token, str) and access.link_works(request.endpoint, token))
 
 
 def storage_uri(config: dict) -> str:
@@ -99,7 +89,7 @@ def init_app(app: Flask) -> Limiter:
             deduct_when=(lambda response: response.status_code == 200) if rule.served_only else None)(view)
     bad_tokens = limiter.shared_limit(lambda: current_app.config["LIMIT_BAD_LINKS"], scope=BAD_TOKEN_SCOPE,
                                       exempt_when=_valid_token)
-    for endpoint in TOKEN_LOOKUPS:
+    for endpoint in TOKEN_ROUTES:
         app.view_functions[endpoint] = bad_tokens(app.view_functions[endpoint])
     if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
         # Every limit is one of the above: the other views (the wizard's steps, every page)

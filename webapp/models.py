@@ -222,6 +222,9 @@ class Network(Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # the lead's link
     join_token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # the members' link
+    # The lead link the members' link was made through ("n:<tag>", webapp/access.py); NULL for
+    # the one made with the network.
+    join_issued_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -237,7 +240,23 @@ class NetworkMember(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
     # Scores and levels are always shared; findings and answers only if the town agrees.
     share_details: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The links the town joined through (webapp/access.py): the members' link ("j:<tag>") and
+    # its own workspace link ("w:<tag>"); a new one of either ends the membership unless kept.
+    joined_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    workspace_via: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LinkView(Base):
+    """A new link waiting to be shown once after a redirect (post/redirect/get): the browser's
+    session holds the link masked with ``pad``; the pad lives here until the first view takes it,
+    so neither the cookie nor the database alone ever holds the link."""
+
+    __tablename__ = "link_view"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pad: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class PeerEntry(Base):

@@ -2,9 +2,9 @@
 link; a town joins with its own workspace and chooses what it shares (scores and levels
 always; findings and answers if it agrees); it can leave, and its data leaves with it.
 
-Access is the capability model of ``access``: the lead's link grants the network's page
-to the lead's browser; the members' link grants the join page; a member town sees the
-network's page through its own workspace grant, for as long as it is a member.
+Access is the capability model of webapp/access.py (lead link, members' link, and the
+town's workspace link for a member town's browser, with their lineage); a new link is shown
+once, on the page the request that made it redirects to.
 """
 
 from __future__ import annotations
@@ -31,15 +31,11 @@ from webapp.workspace import store as wstore
 from webapp.extensions import db
 from webapp.report import service as documents
 from webapp.report.jobs import Subject, Variant
-from webapp.models import Network, Workspace
+from webapp.models import Network
 from webapp.wizard.routes import answer_label, content
 from webapp.workspace.routes import workspace_owned
 
 bp = Blueprint("network", __name__)
-
-LEADING = "leading_networks"  # session: "network public id.link tag" of the lead's browser
-JOINING = "joining_networks"  # session: the same, for the members' join link
-MAX_GRANTS = 10
 
 
 class NetworkForm(FlaskForm):
@@ -53,34 +49,20 @@ class NetworkForm(FlaskForm):
             raise ValidationError(gettext("Give the network a name, for example “Creative towns of the Oeste”."))
 
 
-def _granted(key: str, net_id: str, token_hash_of: Any) -> Network | None:
-    tag = access.granted_tag(key, net_id)
-    net = nstore.by_public_id(db.sessions, net_id) if tag is not None else None
-    return net if net is not None and access.tag_matches(tag, token_hash_of(net)) else None
+def led(net_id: str) -> Network:
+    """The network, if this browser came in through its current lead link; else 404."""
+    return access.leading(net_id) or abort(404)
 
 
-def _my_workspaces() -> list[Workspace]:
-    """The town workspaces this browser holds a current grant for."""
-    return access.held_workspaces()
-
-
-def visible(net_id: str) -> tuple[Network, bool]:
-    """The network and whether this browser is its lead; 404 unless lead or a member town's browser."""
-    lead = _granted(LEADING, net_id, lambda n: n.token_hash)
-    if lead is not None:
-        return lead, True
-    net = nstore.by_public_id(db.sessions, net_id) if access.holds_any_workspace() else None
-    if net is not None:
-        member_ids = {ws.id for _, ws in nstore.members(db.sessions, net.id)}
-        if any(ws.id in member_ids for ws in _my_workspaces()):
-            return net, False
-    abort(404)
+def _kept_members() -> frozenset[int]:
+    """The member towns the lead keeps when replacing a link (ticked on the page)."""
+    return frozenset(int(v) for v in request.form.getlist("keep") if v.isdigit() and len(v) < 12)
 
 
 def _result(net: Network) -> tuple[network_core.NetworkResult, dict[int, Any]]:
     """Each member's latest submitted assessment, scored; what it does not share stays out."""
     members, details = [], {}
-    for m, ws in nstore.members(db.sessions, net.id):
+    for m, ws in access.live_members(net):
         submitted = [a for a in wstore.assessments(db.sessions, ws.id) if a.status == "submitted"]
         last = submitted[-1] if submitted else None
         # scored in the language of this page, like every other page of the viewer
@@ -105,30 +87,34 @@ def new() -> Any:
     form = NetworkForm()
     if form.validate_on_submit():
         net, lead, join = nstore.create_network(db.sessions, form.name.data)
-        access.grant(LEADING, net.public_id, net.token_hash, MAX_GRANTS)
-        return _show(net, True, {"lead": lead, "join": join}), 201  # new links: shown once, in this answer
+        access.grant_lead(net)
+        return _links_made(net, lead=lead, join=join)
     return render_template("network/new.html", form=form), 400 if form.errors else 200
+
+
+def _links_made(net: Network, lead: str = "", join: str = "") -> Any:
+    """Post/redirect/get: the network's page shows the new links once (never kept in the cookie)."""
+    access.show_once("network", net.public_id, lead, join)
+    return redirect(url_for("network.show", net_id=net.public_id), 303)
 
 
 @bp.get("/n/<token>")
 def enter(token: str) -> Any:
     # The token is swapped for a grant in the session, then dropped from the URL.
-    net = nstore.by_token(db.sessions, token) or abort(404)
-    access.grant(LEADING, net.public_id, net.token_hash, MAX_GRANTS)
+    net = access.open_lead_link(token) or abort(404)
     return redirect(url_for("network.show", net_id=net.public_id))
 
 
 @bp.get("/nj/<token>")
 def invited(token: str) -> Any:
-    net = nstore.by_join_token(db.sessions, token) or abort(404)
-    access.grant(JOINING, net.public_id, net.join_token_hash, MAX_GRANTS)
+    net = access.open_join_link(token) or abort(404)
     return redirect(url_for("network.join", net_id=net.public_id))
 
 
 @bp.route("/net/<net_id>/join", methods=["GET", "POST"])
 def join(net_id: str) -> Any:
-    net = _granted(JOINING, net_id, lambda n: n.join_token_hash) or abort(404)
-    mine = _my_workspaces()
+    net = access.joining(net_id) or abort(404)
+    mine = access.held_workspaces()
     error = None
     if request.method == "POST":
         form = FlaskForm()
@@ -138,15 +124,16 @@ def join(net_id: str) -> Any:
         elif chosen is None:
             error = gettext("Choose the town workspace that joins the network.")
         else:
-            nstore.join(db.sessions, net.id, chosen.id, request.form.get("share") == "1")
+            access.join_network(net, chosen, request.form.get("share") == "1")
             return redirect(url_for("network.show", net_id=net_id))
     return render_template("network/join.html", network=net, workspaces=mine, error=error), 400 if error else 200
 
 
 @bp.get("/net/<net_id>")
 def show(net_id: str) -> str:
-    net, lead = visible(net_id)
-    return _show(net, lead, {})
+    net, lead = access.network(net_id)
+    lead_link, join_link = (access.take_shown("network", net.public_id) + ["", ""])[:2] if lead else ("", "")
+    return _show(net, lead, {"lead": lead_link, "join": join_link})
 
 
 def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
@@ -157,19 +144,28 @@ def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
     view = network_context(content(), result, net.name, gettext, screen=True)
     shared = {int(m["key"]): m for m in view["members"]}
     extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
+    members = [(m.id, ws.town) for m, ws in access.live_members(net)] if lead else []
     return render_template("network/show.html", network=net, lead=lead, links=links, view=view,
-                           shared=shared, details=extra)
+                           shared=shared, details=extra, members=members,
+                           join_link_works=access.join_link_live(net))
 
 
 @bp.post("/net/<net_id>/invite-link")
 def new_invite_link(net_id: str) -> Any:
-    net = _granted(LEADING, net_id, lambda n: n.token_hash) or abort(404)
-    return _show(net, True, {"join": nstore.rotate_join_token(db.sessions, net.id)})
+    net = led(net_id)
+    return _links_made(net, join=access.new_join_link(net, _kept_members()))
+
+
+@bp.post("/net/<net_id>/lead-link")
+def new_lead_link(net_id: str) -> Any:
+    net = led(net_id)
+    lead, join = access.new_lead_link(net, _kept_members())
+    return _links_made(net, lead=lead, join=join)
 
 
 @bp.get("/net/<net_id>/network.pdf")
 def pdf(net_id: str) -> Response:
-    net, _ = visible(net_id)
+    net, _ = access.network(net_id)
     result, _details = _result(net)
     language = content().language or "en"
     # rendered by the queue's workers: a file read once it is ready, a page that waits for it before
@@ -196,8 +192,6 @@ def leave(ws_id: str, net_id: str) -> Any:
 @bp.post("/ws/<ws_id>/networks/<net_id>/share")
 def share(ws_id: str, net_id: str) -> Any:
     ws = workspace_owned(ws_id)
-    net = nstore.by_public_id(db.sessions, net_id) or abort(404)
-    if not any(n.id == net.id for _, n in nstore.networks_of(db.sessions, ws.id)):
-        abort(404)
-    nstore.join(db.sessions, net.id, ws.id, request.form.get("share") == "1")
+    m = next((m for m, net, live in access.networks_of(ws) if live and net.public_id == net_id), None) or abort(404)
+    nstore.join(db.sessions, m.network_id, ws.id, request.form.get("share") == "1")  # its links stay as they are
     return redirect(url_for("workspace.show", ws_id=ws_id, _anchor="networks"))

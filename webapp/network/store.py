@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from webapp.models import Network, NetworkMember, Workspace
 from webapp import tokens
@@ -39,11 +39,6 @@ def by_join_token(sessions: Sessions, token: str) -> Network | None:
     return tokens.by_token(sessions, Network, token, "join_token_hash")
 
 
-def rotate_join_token(sessions: Sessions, network_id: int) -> str:
-    """A new invitation link for member towns: the old one stops working; members stay."""
-    return tokens.rotate_token(sessions, Network, network_id, "join_token_hash")
-
-
 def members(sessions: Sessions, network_id: int) -> list[tuple[NetworkMember, Workspace]]:
     """The member towns, in the order they joined."""
     with sessions() as session:
@@ -59,8 +54,10 @@ def networks_of(sessions: Sessions, workspace_id: int) -> list[tuple[NetworkMemb
         return [(m, n) for m, n in rows]
 
 
-def join(sessions: Sessions, network_id: int, workspace_id: int, share_details: bool) -> NetworkMember:
-    """The town joins (or, already a member, updates what it shares)."""
+def join(sessions: Sessions, network_id: int, workspace_id: int, share_details: bool,
+         joined_via: str | None = None, workspace_via: str | None = None) -> NetworkMember:
+    """The town joins (or, already a member, updates what it shares); ``joined_via`` and
+    ``workspace_via``: the links it joins through (webapp/access.py), kept as they are if None."""
     with sessions.begin() as session:
         m = session.scalar(select(NetworkMember).where(NetworkMember.network_id == network_id,
                                                        NetworkMember.workspace_id == workspace_id))
@@ -68,7 +65,26 @@ def join(sessions: Sessions, network_id: int, workspace_id: int, share_details: 
             m = NetworkMember(network_id=network_id, workspace_id=workspace_id)
             session.add(m)
         m.share_details = share_details
+        if joined_via is not None:
+            m.joined_via = joined_via
+        if workspace_via is not None:
+            m.workspace_via = workspace_via
         return m
+
+
+def replace_links(sessions: Sessions, network_id: int, *, join_hash: str, join_issued_via: str | None,
+                  kept: set[int], joined_via: str, lead_hash: str | None = None) -> None:
+    """New links for the network in one transaction (the old ones stop working at once); the
+    members in ``kept`` move to the new members' link (``joined_via``), the others lapse."""
+    with sessions.begin() as session:
+        net = session.get(Network, network_id)
+        assert net is not None
+        if lead_hash is not None:
+            net.token_hash = lead_hash
+        net.join_token_hash, net.join_issued_via = join_hash, join_issued_via
+        if kept:
+            session.execute(update(NetworkMember).where(NetworkMember.network_id == network_id,
+                                                        NetworkMember.id.in_(kept)).values(joined_via=joined_via))
 
 
 def leave(sessions: Sessions, network_id: int, workspace_id: int) -> bool:

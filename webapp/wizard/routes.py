@@ -69,13 +69,21 @@ def resume_url(token: str) -> str:
     return access.capability_url("assess.resume", token)
 
 
-def render_link_page(granted: access.AssessmentAccess, token: str | None, status: int = 200) -> Any:
-    """The link page; a new link is shown in the response that made it, once (never kept in the cookie)."""
+def render_link_page(granted: access.AssessmentAccess) -> Any:
+    """The link page; a new link made by the request that redirected here is shown once."""
     a = granted.assessment
+    token = next(iter(access.take_shown("assessment", a.public_id)), None)
     leaves_workspace = a.workspace_via is not None and not (granted.through_workspace or access.holds_workspace(granted.workspace))
     return render_template("link.html", assessment=a, link=resume_url(token) if token else None,
                            leaves_workspace=leaves_workspace,
-                           first_step=url_for("assess.step", public_id=a.public_id, step_id=PROFILE_STEP)), status
+                           first_step=url_for("assess.step", public_id=a.public_id, step_id=PROFILE_STEP))
+
+
+def link_made(a: Assessment, token: str) -> Any:
+    """Post/redirect/get: the link page shows the new resume link once; a refresh there makes
+    nothing (neither another assessment nor another link)."""
+    access.show_once("assessment", a.public_id, token)
+    return redirect(url_for("assess.link", public_id=a.public_id), 303)
 
 
 @bp.get("/")
@@ -111,19 +119,19 @@ def start() -> Any:
                 # the database cannot write (disk full, read-only): the form comes back as typed
                 return render_template("start.html", form=form, population=population, storage_fault=True), 503
             access.grant_resume(assessment)
-            return render_link_page(access_to(assessment.public_id), token, 201)
+            return link_made(assessment, token)
     return render_template("start.html", form=form, population=population), 400 if form.errors else 200
 
 
 @bp.get("/a/<public_id>/link")
 def link(public_id: str) -> Any:
-    return render_link_page(access_to(public_id), None)
+    return render_link_page(access_to(public_id))
 
 
 @bp.post("/a/<public_id>/link")
 def new_link(public_id: str) -> Any:
     token = access.new_resume_link(access_to(public_id))  # this browser keeps access; others lose it
-    return render_link_page(access_to(public_id), token)
+    return link_made(access_to(public_id).assessment, token)
 
 
 @bp.get("/r/<token>")

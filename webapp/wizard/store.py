@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from readiness.conditions import AnswerValue
@@ -26,8 +26,10 @@ from webapp.tokens import hash_token, new_token
 Sessions = sessionmaker[Session]
 
 # What a database that cannot store (disk full, read-only, unreachable) raises: the views
-# answer 503 and keep what was typed.
-STORAGE_FAULTS = (OperationalError,)
+# answer 503 and keep what was typed. PostgreSQL reports a read-only database (a standby,
+# default_transaction_read_only) as an InternalError ("cannot execute UPDATE in a read-only
+# transaction"), not an OperationalError.
+STORAGE_FAULTS = (OperationalError, InternalError)
 
 
 @dataclass(frozen=True)

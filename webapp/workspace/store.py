@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from webapp.models import Answer, Assessment, Workspace
+from webapp.models import Answer, Assessment, NetworkMember, Workspace
 from webapp import tokens
 from webapp.tokens import hash_token, new_token
 from webapp.wizard.store import Sessions
@@ -50,8 +50,18 @@ def by_token(sessions: Sessions, token: str) -> Workspace | None:
     return tokens.by_token(sessions, Workspace, token)
 
 
-def rotate_token(sessions: Sessions, workspace_id: int) -> str:
-    return tokens.rotate_token(sessions, Workspace, workspace_id)
+def rotate_token(sessions: Sessions, workspace_id: int, token: str, kept_memberships: set[int],
+                 workspace_via: str) -> None:
+    """The workspace's new link ``token`` (the old one stops working at once); the network
+    memberships in ``kept_memberships`` move to it (``workspace_via``), the others lapse."""
+    with sessions.begin() as session:
+        ws = session.get(Workspace, workspace_id)
+        assert ws is not None
+        ws.token_hash = hash_token(token)
+        if kept_memberships:
+            session.execute(update(NetworkMember).where(NetworkMember.workspace_id == workspace_id,
+                                                        NetworkMember.id.in_(kept_memberships))
+                            .values(workspace_via=workspace_via))
 
 
 def assessments(sessions: Sessions, workspace_id: int) -> list[Assessment]:
