@@ -359,12 +359,12 @@ class CrashLoop:
                 b = Browser()
                 b.port = self.port
                 status, _, html = b.request("GET", "/start")
-                status, _, page = b.request("POST", "/start", [
+                status, location, _ = b.request("POST", "/start", [
                     ("csrf_token", csrf(html)), ("town", f"Crashtown {i}"), ("country", "Romania"),
                     ("population_band", "10k_50k")])
-                if status != 201:  # the link page, answering the post
+                if status != 303:  # post/redirect/get: to the link page
                     raise RuntimeError(f"start: {status}")
-                public_id = re.search(r'href="/a/([0-9a-f]+)"', page).group(1)
+                public_id = re.search(r"/a/([0-9a-f]+)/link", location).group(1)
                 self.public_ids.append(public_id)
                 browsers.append(b)
                 # acknowledged by the start page's answer: the population band, nothing else

@@ -97,10 +97,10 @@ class Load:
 
     def start(self, browser: Browser, town: str, record: bool = True) -> str | None:
         _, _, html = self.timed(browser, "GET", "/start", record=record)
-        status, _, page = self.timed(browser, "POST", "/start", [
+        status, location, _ = self.timed(browser, "POST", "/start", [
             ("csrf_token", csrf(html)), ("town", town), ("country", "Romania"), ("population_band", "10k_50k")],
-            expect=201, record=record)
-        found = re.search(r'href="/a/([0-9a-f]+)"', page) if status == 201 else None  # the link page
+            expect=303, record=record)
+        found = re.search(r"/a/([0-9a-f]+)/link", location or "") if status == 303 else None  # to the link page
         return found.group(1) if found else None
 
     def walk(self, browser: Browser, public_id: str, record: bool = True) -> bool:

@@ -55,8 +55,8 @@ def main() -> None:
         html = client.get("/start").get_data(as_text=True)
         r = client.post("/start", data={"csrf_token": csrf(html), "town": "Profiletown", "country": "Romania",
                                         "population_band": "10k_50k"})
-        assert r.status_code == 201, r.status_code  # the link page, answering the post
-        public_id = re.search(r'href="/a/([0-9a-f]+)"', r.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+        assert r.status_code == 303, r.status_code  # post/redirect/get: to the link page
+        public_id = re.search(r"/a/([0-9a-f]+)/link", r.headers["Location"]).group(1)  # type: ignore[union-attr]
         path = f"/a/{public_id}/step/{STEP}"
         fields = step_fields()
 

@@ -1,19 +1,22 @@
 """Capability links: what each one grants and what a new link revokes. The one place.
 
-There are no accounts: a link is the credential. Three kinds (README, "Links"):
+There are no accounts: a link is the credential. Three kinds for a town (README, "Links"),
+and two for a network of towns (below):
 
 - the **resume link** of an assessment grants that assessment (its pages, answers, results,
   report and exports, its contributor links, a new resume link) and, only while the
   assessment is in no workspace, opening one (which hands out the workspace link);
-- the **workspace link** grants the town workspace (history, exports, re-assessments, a new
-  workspace link) and every assessment in it;
+- the **workspace link** -- the one link to keep -- grants everything the town owns: the
+  workspace (history, exports, re-assessments, a new workspace link), every assessment in it
+  (and a new resume link for it), and the town's network memberships;
 - a **contributor link** (one per person) grants that person's contribution to one group
   assessment (webapp/group.py keeps those grants with ``grant``/``granted_tag`` below and
   checks each link's lineage with ``invitation_usable``).
 
 Opening a link grants this browser access in its session cookie as
-``[kind, public_id, via, tag]``: ``via`` names the link the access came through and ``tag``
-is a prefix of that link's current hash, so the access ends when the link is replaced.
+``[kind, public_id, via, tag]`` (kind "a" assessment, "w" workspace, "n" a network's lead,
+"j" its join page): ``via`` names the link the access came through and ``tag`` is a prefix of
+that link's current hash, so the access ends when the link is replaced.
 
 Links made through a link record it (``issued_via``: "r:<tag>" or "w:<tag>"): a re-assessment's
 resume link and contributor links. The assessment a workspace was opened from records the
@@ -25,7 +28,8 @@ obtained through the old one, transitively:
   workspace -- unless this browser also holds the workspace link, which proves it may keep it;
 - a new workspace link ends every access through the old one (the workspace and the
   assessments opened through it), the resume links of re-assessments started through it and
-  the contributor links made through it.
+  the contributor links made through it, and the town's network memberships made through it
+  unless this browser keeps them.
 
 Networks of towns follow the same model (README, "Links"):
 

@@ -94,7 +94,7 @@ def init_app(app: Flask) -> Limiter:
     if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
         # Every limit is one of the above: the other views (the wizard's steps, every page)
         # skip Flask-Limiter's per-request resolution of limits that are not there.
-        limited = {rule.endpoint for rule in ROUTE_LIMITS} | set(TOKEN_LOOKUPS)
+        limited = {rule.endpoint for rule in ROUTE_LIMITS} | set(TOKEN_ROUTES)
         limiter.request_filter(lambda: request.endpoint not in limited)
     return limiter
 
