@@ -113,7 +113,7 @@ def new_assessment(c: WizardClient, language: str = "en") -> tuple[str, str]:
     if language != "en":  # the bilingual report is for a town that answered in its own language
         c.request("/language", {"csrf_token": c.csrf("/start"), "language": language, "next": "/start"})
     wizard = Wizard(c, load_content())  # type: ignore[arg-type]
-    assert wizard.start().status_code == 201
+    assert wizard.start().status_code == 303
     wizard.answer_all()
     wizard.submit()
     return wizard.public_id or "", "/" + (wizard.resume_link or "").split("://", 1)[1].split("/", 1)[1]
@@ -360,7 +360,7 @@ def main() -> int:
         print(f"  bilingual alternation: others' downloads {len(other_times)}, refused {len(other_errors)}, "
               f"p50 {percentile(other_times, 0.5):.1f} ms (target < 50 ms); the alternating clients' downloads not "
               f"served from the cache: {len(alt_refused)}")
-        print(f"  flood: 300 new assessments from one client: {flood.count(201)} created, {flood.count(429)} refused; "
+        print(f"  flood: 300 new assessments from one client: {flood.count(303)} created, {flood.count(429)} refused; "
               f"200 bad links: {guesses.count(404)} answered, {guesses.count(429)} refused; "
               f"its valid link {valid.count(302)}/5 accepted; another client's page {bystander}")
         print(f"  SIGTERM to a gunicorn worker: gone in {web_worker_s:.1f} s, the service answered {answered} meanwhile")

@@ -114,7 +114,7 @@ def test_two_servers_one_service(postgres_migrated, redis_url, content, tmp_path
 
         # An officer fills in and submits through server A; no worker is running yet.
         wizard = Wizard(a, content)  # type: ignore[arg-type]
-        assert wizard.start().status_code == 201  # the link page, the resume link shown once
+        assert wizard.start().status_code == 303  # to the link page, the resume link shown once
         wizard.answer_all()
         assert wizard.submit().status_code == 302
         page_b = b.get(wizard.url("results")).get_data(as_text=True)  # server B knows the job
