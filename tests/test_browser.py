@@ -113,3 +113,20 @@ def test_follow_ups_follow_the_parent(browser, live_server: str):
     assert not follow_up.is_visible()
     page.locator("button[name=action][value=save]").click()  # hidden: not sent, so no contradiction
     assert "/link" in page.url
+
+
+def test_enter_in_a_field_goes_on_not_to_another_language(browser, live_server: str):
+    """The language buttons belong to the step form and come first in the page; Enter must
+    still do what the form's first button says (save and continue)."""
+    from browser_support import create_assessment
+
+    page = browser.new_page()
+    create_assessment(page, live_server, town="Viareggio", country="Italy")
+    page.get_by_role("link", name="Continue the assessment").click()
+    page.goto(page.url.replace("/step/profile", "/step/economy"))
+    answer_every_question_on_the_page(page)
+    page.locator("input.input-number").first.fill("12")
+    page.locator("input.input-number").first.press("Enter")
+    page.wait_for_load_state("load")
+    assert "/step/economy" not in page.url  # went on to the next step
+    assert page.locator("html").get_attribute("lang") == "en"
