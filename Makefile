@@ -34,8 +34,9 @@ db: install
 CELERY_WORKER = REMAP_SIGTERM=SIGQUIT $(BIN)/celery -A webapp.worker worker --without-gossip --without-mingle --without-heartbeat --loglevel INFO
 run: db
 	@$(CELERY_WORKER) --concurrency 1 & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT) & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
+	wait $$web; kill -TERM $$worker 2>/dev/null; wait $$worker
 
 # Production: report render workers (READINESS_RENDER_WORKERS processes each), on any host that
 # reaches the same DATABASE_URL and REDIS_URL as the web servers (README, Reports).
