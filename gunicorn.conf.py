@@ -52,7 +52,7 @@ def when_ready(server):  # type: ignore[no-untyped-def]
     # then freeze it before the first fork, so that workers share its memory and no worker's
     # collector walks it.
     app = getattr(server.app, "callable", None)
-    if app is not None and hasattr(app, "jinja_env"):
+    if "readiness_content" in getattr(app, "extensions", {}):  # this project's app (not a bench baseline)
         from webapp.warmup import warm_up
 
         warm_up(app)
