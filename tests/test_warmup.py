@@ -13,3 +13,18 @@ def test_warm_up_compiles_every_template_before_any_request(app):
     # all compiled and cached now: a worker forked after this never compiles them itself
     cached = {key[1] for key in (env.cache or {})}
     assert set(names) <= cached
+
+
+def test_warm_up_renders_the_step_pages_without_storing_anything(app):
+    from sqlalchemy import func, select
+
+    from webapp.extensions import db
+    from webapp.models import Answer, Assessment
+
+    warm_up(app)
+    # the step pages' per-app parts exist before the first officer arrives ...
+    assert app.extensions["readiness_step_forms"] and app.extensions["readiness_choice_inputs"]
+    # ... and nothing was written to get them
+    with db.bound(app).sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Assessment)) == 0
+        assert session.scalar(select(func.count()).select_from(Answer)) == 0
