@@ -28,3 +28,16 @@ def test_warm_up_renders_the_step_pages_without_storing_anything(app):
     with db.bound(app).sessions() as session:
         assert session.scalar(select(func.count()).select_from(Assessment)) == 0
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_warm_up_renders_for_the_host_production_trusts(database_url):
+    # In production only BASE_URL's host is trusted: the master's warm-up asks as that host.
+    from webapp import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key-0123456789abcdef",
+                      "BASE_URL": "https://readiness.example", "TRUSTED_HOSTS": ["readiness.example"]})
+    try:
+        warm_up(app)
+        assert app.extensions["readiness_choice_inputs"]
+    finally:
+        app.extensions["readiness_db"].engine.dispose()

@@ -26,15 +26,21 @@ def warm_up(app: Flask) -> int:
     names = [n for n in env.list_templates() if n.endswith(".html")]
     for name in names:
         env.get_template(name)  # compiled and kept in the environment's cache
-    with app.test_request_context("/"):
+    base_url = app.config.get("BASE_URL") or None  # production trusts only BASE_URL's host
+    with app.test_request_context("/", base_url=base_url):
         for code in offered_languages():
             with force_locale(code):
                 get_translations()  # loaded and kept in Flask-Babel's per-app cache
             country_choices(code)  # CLDR's territory names, kept by Babel and the function's cache
-    for code in offered_languages_of(app):
-        with app.test_request_context("/"):
-            g.assessment_language = code
-            _render_steps()
+    # Rendering is an optimisation: a page that cannot be rendered here is logged and left
+    # for the workers.
+    try:
+        for code in offered_languages_of(app):
+            with app.test_request_context("/", base_url=base_url):
+                g.assessment_language = code
+                _render_steps()
+    except Exception:  # noqa: BLE001 - never a reason not to start
+        app.logger.exception("warm-up: the step pages could not be rendered before forking")
     _compile_queries(app)
     return len(names)
 
@@ -70,4 +76,4 @@ def _compile_queries(app: Flask) -> None:
     try:
         store.with_answers(db.bound(app).sessions, "0" * 16)
     except SQLAlchemyError:
-        pass
+        app.logger.warning("warm-up: the database did not answer; the workers will compile the query")
