@@ -27,10 +27,12 @@ from flows import choose_language
 from towns import TOWNS
 
 LANGUAGES = ("pt", "it")
-# Names of projects, programmes, organisations, people and towns: a translation keeps them as they are.
+# Names of projects, programmes, organisations, people and towns: a translation keeps them as they are
+# (but Strasbourg and Stuttgart, which the content's own translations call Estrasburgo/Strasburgo and
+# Estugarda/Stoccarda: one report names a town one way).
 NAMES = ("Creative Valley", "Creative Wallonia", "Creative Hub", "Creative Jam", "Creative Apulia District",
          "Mons2015", "Mons", "RUCI", "EICI", "ChIMERA", "Co-Create", "URBACT", "CIDAco",
-         "Óbidos", "Leeds", "Iconoval", "Strasbourg", "Stuttgart", "Fab Lab", "Café Europa", "CLICK",
+         "Óbidos", "Leeds", "Iconoval", "Fab Lab", "Café Europa", "CLICK",
          "Co-nnexion", "Anamaria Wills", "Hanna Kasper", "Christoph Runde", "Virtual Dimension Center",
          "European Interest Group on Creativity", "CREADIS3", "CreativeCH", "MFG Baden-Württemberg", "TALIA",
          "KEA", "Valentina Montalto", "Interreg-MED", "MED")
