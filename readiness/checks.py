@@ -44,7 +44,7 @@ def _condition_problems(content: "Content", cond: Condition, where: str, allow_s
         elif leaf.dimension and leaf.dimension not in content.dimension_by_id:
             problems.append(f"{where}: condition names unknown dimension {leaf.dimension!r}")
         if (leaf.dimension or leaf.overall) and not allow_scores:
-            problems.append(f"{where}: show_if may only look at answers, not scores")
+            problems.append(f"{where} may only look at answers, not scores")
     return problems
 
 
@@ -90,6 +90,8 @@ def structural_problems(content: "Content") -> list[str]:
         if r.dimension not in content.dimension_by_id:
             problems.append(f"{where} unknown dimension {r.dimension!r}")
         problems += _condition_problems(content, r.when, f"{where} when", True)
+        if r.presupposes is not None:
+            problems += _condition_problems(content, r.presupposes, f"{where} presupposes", False)
         for case_id in r.cases:
             if case_id not in content.case_by_id:
                 problems.append(f"{where} unknown case study {case_id!r}")
@@ -97,6 +99,9 @@ def structural_problems(content: "Content") -> list[str]:
             if other not in content.rule_by_id or other == r.id:
                 problems.append(f"{where} yields_to names no other rule: {other!r}")
         for rec in r.recommendations:
+            for name, cond in (("done_when", rec.done_when), ("presupposes", rec.presupposes)):
+                if cond is not None:
+                    problems += _condition_problems(content, cond, f"{where} a recommendation's {name}", False)
             for other in rec.unless:
                 if other not in content.rule_by_id or other == r.id:
                     problems.append(f"{where} a recommendation's unless names no other rule: {other!r}")

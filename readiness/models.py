@@ -304,6 +304,13 @@ class Recommendation(Strict):
     # Rules that make this advice redundant or already done: when one of them applies,
     # this recommendation is left out (each piece of advice once).
     unless: list[Identifier] = []
+    # The answers that say this action is already done or under way (a hub planned with
+    # its site chosen: "open a co-working space" is under way). When they hold, the
+    # recommendation is left out; tests/test_advice.py walks every option to check.
+    done_when: Condition | None = None
+    # What the action's wording takes for granted ("say so in the strategy": a strategy
+    # exists); checked like the rule's ``presupposes``.
+    presupposes: Condition | None = None
 
 
 class Rule(Strict):
@@ -322,6 +329,11 @@ class Rule(Strict):
     # Rules whose advice this one repeats: when one of them applies, this one is left out
     # (each piece of advice once; ``readiness lint`` finds the repeats).
     yields_to: list[Identifier] = []
+    # What the title and explanation state about the town's answers, beyond ``when``
+    # ("the town has no such place yet"). Never evaluated to decide whether the rule
+    # applies: tests/test_advice.py walks every option of every question and fails where
+    # the rule applies but this is false, i.e. where its wording contradicts an answer.
+    presupposes: Condition | None = None
     line: int | None = None
 
     @property

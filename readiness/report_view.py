@@ -271,6 +271,7 @@ def _dimension_view(
         "number": number,
         "id": d.id,
         "anchor": f"dimension-{d.id}",
+        "rows": _answer_rows(drivers, plan),
         "title": d.title,
         "summary": d.dimension.summary,
         "score": points_text(d.score),
@@ -283,6 +284,17 @@ def _dimension_view(
         "plan": plan,
         "findings": [f for f in findings if f["dimension_id"] == d.id],
     }
+
+
+def _answer_rows(drivers: list[dict[str, Any]], plan: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One row per question that drove the score or would lift it to the next level:
+    the full report's one table per dimension (two tables repeated the same questions)."""
+    changes = {c["question"]: c for c in (plan or {}).get("changes", [])}
+    rows = [{"question": dr["question"], "answer": dr["answer"], "effect": dr["effect"],
+             "direction": dr["direction"], "change": changes.pop(dr["question"], None)} for dr in drivers]
+    rows += [{"question": c["question"], "answer": c["current"], "effect": None, "direction": "neutral",
+              "change": c} for c in changes.values()]
+    return rows
 
 
 def _statements(items: list[Any], content: Content) -> list[dict[str, Any]]:

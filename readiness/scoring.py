@@ -173,7 +173,8 @@ def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
     Each piece of advice once (``readiness.advice.yields``): a dimension's generic risk
     is left out when a specific risk of the same dimension, at least as severe, applies,
     and a rule is left out when a rule it yields to (``yields_to``) applies; a
-    recommendation is left out when a rule in its ``unless`` applies.
+    recommendation is left out when a rule in its ``unless`` applies or when the answers
+    say it is done or under way (``done_when``).
     """
     fired = [Finding(rule) for rule in content.rules if evaluate(rule.when, facts)]
     ids = {f.id for f in fired}
@@ -181,7 +182,8 @@ def evaluate_rules(content: Content, facts: Facts) -> list[Finding]:
     for f in fired:
         if _yields(f, fired):
             continue
-        recs = tuple(r for r in f.rule.recommendations if not ids.intersection(r.unless))
+        recs = tuple(r for r in f.rule.recommendations if not ids.intersection(r.unless)
+                     and not (r.done_when is not None and evaluate(r.done_when, facts)))
         kept.append(f if len(recs) == len(f.rule.recommendations) or not recs else Finding(f.rule, kept=recs))
     return kept
 

@@ -9,33 +9,93 @@ import pytest
 import yaml
 
 from readiness.advice import repeated_advice, yields
-from readiness.conditions import leaves
+from typing import Any
+
+from readiness.answers import is_visible
+from readiness.conditions import Facts, evaluate, leaves
 from readiness.content import Content, load_content
 from readiness.lint import lint
-from readiness.models import DONT_KNOW, QuestionType
+from readiness.models import DONT_KNOW, AllOf, Leaf, Question, QuestionType
 from readiness.scoring import score_assessment
 from readiness.snapshot import content_files
 
-from towns import mixed_answers, weak_answers
+from towns import mixed_answers, strong_answers, weak_answers
 
 
-def _walk(content: Content):  # type: ignore[no-untyped-def]
-    """(question, option, result) for every option of every choice question, the other
-    answers those of a weak and of a mixed town."""
-    for base in (weak_answers(content), mixed_answers(content)):
+CHOICE = (QuestionType.single, QuestionType.scale, QuestionType.yesno, QuestionType.multi)
+
+
+def _satisfying(leaf: Leaf, q: Question) -> Any:
+    """An answer to ``q`` for which the comparison ``leaf`` holds (show_if uses eq, in,
+    includes and not on choice questions), or None when there is no simple one."""
+    values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+    if leaf.op in ("eq", "in", "includes", "includes_any"):
+        return [values[0]] if q.type == QuestionType.multi else values[0]
+    return None
+
+
+def _shown(content: Content, q: Question, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers with ``q``'s show_if met where a parent answer can meet it: a
+    follow-up question ("How far has the planned hub got?") is walked with the answer
+    that opens it ("One is planned")."""
+    if q.show_if is None or is_visible(q, answers):
+        return answers
+    out = dict(answers)
+    conditions = q.show_if.all if isinstance(q.show_if, AllOf) else [q.show_if]
+    for cond in conditions:
+        if isinstance(cond, Leaf) and cond.answer in content.questions:
+            parent = content.questions[cond.answer]
+            value = _satisfying(cond, parent)
+            if value is not None:
+                out = _shown(content, parent, out)
+                out[parent.id] = value
+    return out
+
+
+def middling_answers(content: Content) -> dict[str, Any]:
+    """The second-lowest scored option everywhere: a town weak on most dimensions whose
+    answers rarely fire a specific risk, so that the generic weak-dimension risks apply."""
+    raw = weak_answers(content)
+    for q in content.questions.values():
+        options = sorted((o for o in q.options if o.score is not None and not o.exclusive), key=lambda o: o.score or 0)
+        if q.type in CHOICE and len(options) > 1:
+            raw[q.id] = [options[1].value] if q.type == QuestionType.multi else options[1].value
+    return raw
+
+
+BASES = {"weak": weak_answers, "middling": middling_answers, "mixed": mixed_answers, "strong": strong_answers}
+
+
+def _walk(content: Content) -> list[tuple[str, Question, Any, dict[str, Any], Any]]:
+    return list(_walking(content))
+
+
+def _walking(content: Content):  # type: ignore[no-untyped-def]
+    """(base, question, option, answers, result) for every option of every choice
+    question (its follow-ups opened by their parent's answer), the other answers those
+    of a weak, a middling, a mixed and a strong town."""
+    for name, base_of in BASES.items():
+        base = base_of(content)
         for q in content.questions.values():
-            if q.type not in (QuestionType.single, QuestionType.scale, QuestionType.yesno, QuestionType.multi):
+            if q.type not in CHOICE:
                 continue
             for option in q.options:
-                answers = dict(base)
+                answers = _shown(content, q, dict(base))
                 answers[q.id] = [option.value] if q.type == QuestionType.multi else option.value
-                yield q, option, score_assessment(content, answers)
+                result = score_assessment(content, answers)
+                yield name, q, option, result.answers, result
 
 
-def test_every_option_gives_advice_that_fits_the_answers(content: Content) -> None:
-    walked = 0
-    for q, option, result in _walk(content):
-        walked += 1
+@pytest.fixture(scope="module")
+def walked(content: Content) -> list[tuple[str, Question, Any, dict[str, Any], Any]]:
+    """The walk, scored once for the module's tests (~1,200 scorings)."""
+    return _walk(content)
+
+
+def test_every_option_gives_advice_that_fits_the_answers(walked: list) -> None:  # type: ignore[type-arg]
+    count = 0
+    for _base, q, option, _answers, result in walked:
+        count += 1
         fired = {f.id for f in result.findings}
         for f in result.findings:
             # a recommendation is never one another applying rule says is done or redundant
@@ -55,7 +115,56 @@ def test_every_option_gives_advice_that_fits_the_answers(content: Content) -> No
         # no two actions of one report say the same thing (exactly)
         actions = [r.action for f in result.findings for r in f.recommendations]
         assert len(actions) == len(set(actions)), (q.id, option.value)
-    assert walked > 200
+    assert count > 200
+
+
+def test_no_finding_contradicts_the_answer_that_made_it_fire(walked: list) -> None:  # type: ignore[type-arg]
+    """Walked over every option of every question: a finding that applies never states
+    something of the answers that they deny (its rule's ``presupposes``), and none of its
+    recommendations is one the answers say is done or under way (``done_when``). The
+    wording's meaning is declared in the rules, next to the wording; nothing here reads
+    the sentences."""
+    contradictions = set()
+    checked = {"presupposes": 0, "done_when": 0}
+    for base, q, option, answers, result in walked:
+        facts = Facts(answers=answers, dimension_scores={d.id: d.score for d in result.dimensions},
+                      overall=result.overall)
+        for f in result.findings:
+            if f.rule.presupposes is not None:
+                checked["presupposes"] += 1
+                if not evaluate(f.rule.presupposes, facts):
+                    contradictions.add((f.id, "presupposes", f"{q.id}={option.value}", base))
+            for r in f.recommendations:
+                if r.presupposes is not None and not evaluate(r.presupposes, facts):
+                    contradictions.add((f.id, "action presupposes: " + r.action[:40], f"{q.id}={option.value}", base))
+                if r.done_when is not None:
+                    checked["done_when"] += 1
+                    if evaluate(r.done_when, facts):
+                        contradictions.add((f.id, "done_when: " + r.action[:40], f"{q.id}={option.value}", base))
+    assert not contradictions, sorted(contradictions)
+    # not blind: declared wording was checked against many walked answers
+    assert checked["presupposes"] > 100 and checked["done_when"] > 100, checked
+
+
+def test_the_walk_opens_follow_up_questions(walked: list) -> None:  # type: ignore[type-arg]
+    """The walk reaches "hub planned, site chosen": a follow-up answered with the answer that opens it."""
+    seen = {(q.id, option.value): answers for _b, q, option, answers, _r in walked if q.show_if is not None}
+    assert seen
+    for (qid, value), answers in seen.items():
+        assert answers.get(qid) in (value, [value]) or value == DONT_KNOW, (qid, value)
+
+
+def test_a_recommendation_done_by_the_answers_is_left_out(content: Content) -> None:
+    rule = content.rule_by_id["infrastructure-no-third-place"]
+    assert rule.recommendations[0].done_when is not None
+    answers = weak_answers(content)
+    answers.update({"infra_places": ["none"], "existing_hub": "planned", "infra_hub_plan": "idea"})
+    idea = {f.id: f for f in score_assessment(content, answers).findings}
+    answers["infra_hub_plan"] = "site"
+    site = {f.id: f for f in score_assessment(content, answers).findings}
+    open_space = rule.recommendations[0].action
+    assert open_space in [r.action for r in idea[rule.id].recommendations]
+    assert rule.id not in site or open_space not in [r.action for r in site[rule.id].recommendations]
 
 
 def test_the_content_repeats_no_advice(content: Content) -> None:

@@ -8,6 +8,7 @@ module and shared by the tests that read it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -21,7 +22,14 @@ import yaml
 from pypdf import PdfReader
 
 from readiness import cli, report
+from readiness.answers import TOWN_NAME_MAX
 from readiness.content import Content
+from readiness.i18n import ui_translations
+from readiness.models import Rule
+from readiness.priorities import MAX_ACTIONS, SUMMARY_RISKS, summarise
+from readiness.report_changes import PreviousAssessment
+from readiness.report_view import PRIORITY_METHOD
+from readiness.results import DataGap, Finding
 from readiness.report_docx import build_docx
 from readiness.quote_translations import quote_translations
 from readiness.report_view import ReportMeta
@@ -32,9 +40,9 @@ from towns import TOWNS
 CREATED = dt.date(2026, 3, 14)
 CASES = [(town, lang) for town in ("weak", "mixed", "strong") for lang in ("en", "pt")]
 SUMMARY_PAGES = 6
-# A guard, not the goal: the issue asks for ~30 pages for a town weak everywhere;
-# today's content (2026.11.3, 34 risks) gives 38 in Portuguese. Not reached yet.
-FULL_PAGES = 40
+# The full report of a town weak everywhere (content 2026.11.3, 34 risks): 30 pages in
+# Portuguese, the longest of the three languages (27 in English, 29 in Italian).
+FULL_PAGES = 30
 
 
 def squash(text: str) -> str:
@@ -136,16 +144,30 @@ def test_bilingual_summary_is_two_summaries(towns: dict) -> None:
     assert squash("The eleven dimensions") not in text  # the full report stays out
 
 
-def test_full_report_of_a_weak_town_stays_near_thirty_pages(towns: dict) -> None:
-    case = towns[("weak", "pt")]
-    meta = ReportMeta(town=case["meta"].town, country="Portugal", assessment_id="full", created=CREATED,
-                      language="pt", edition="full")
+@pytest.mark.parametrize("lang", ["en", "pt", "it"])
+def test_full_report_of_a_weak_town_stays_near_thirty_pages(content: Content, lang: str) -> None:
+    local = content.for_language(lang)
+    result = score_assessment(local, TOWNS["weak"](local), "Vila Weak", "Portugal")
+    meta = ReportMeta(town=result.town, country="Portugal", assessment_id="full", created=CREATED,
+                      language=lang, edition="full")
     # in this process, without the worker's time limit: only the page count matters here
-    pages = pdf_pages(report.render_html_to_pdf(report.build_report_html(case["content"], case["result"], meta)))
-    assert len(pages) <= FULL_PAGES, len(pages)
+    pages = pdf_pages(report.render_html_to_pdf(report.build_report_html(local, result, meta)))
+    assert len(pages) <= FULL_PAGES, (lang, len(pages))
+    # nothing the full report promises is dropped to get there
     text = squash("".join(pages))
-    for f in case["result"].findings:
+    for f in result.findings:
         assert squash(f.title) in text
+        for r in f.recommendations:
+            assert squash(r.action) in text and squash(r.indicator) in text
+        for s in f.sources:
+            assert squash(s.quote) in text
+    for d in result.dimensions:
+        assert squash(d.title) in text
+        for c in (d.plan.changes if d.plan else []):
+            assert squash(c.question.text) in text
+    for qid in result.answers:
+        assert squash(local.questions[qid].text) in text
+    assert squash(ui_translations(lang).gettext(PRIORITY_METHOD)) in text
 
 
 def test_cli_writes_the_editions_and_the_docx(content: Content, tmp_path: Path) -> None:
@@ -160,3 +182,60 @@ def test_cli_writes_the_editions_and_the_docx(content: Content, tmp_path: Path) 
     assert "The eleven dimensions" in (tmp_path / "f.html").read_text(encoding="utf-8")
     assert cli.main(["report", str(path), "--edition", "full", "--bilingual", "--language", "pt",
                      "--html", str(tmp_path / "x.html")]) == 2
+
+
+# --------------------------------------------------------------------------- the summary's worst case
+
+LONG_TOWN = ("Vila Nova de São Martinho da Gândara e Santa Maria Madalena do Monte Alto "
+             "(União das Freguesias)")[:TOWN_NAME_MAX]
+
+
+def _worst_case(local: Content, lang: str, most: str) -> tuple[Any, ReportMeta]:
+    """A result no answers can exceed on the summary's pages: the three risks with the
+    most words (their actions, quotes and translations included) or with the most
+    actions (``most``: "words" or "actions") as the main risks,
+    the three longest strengths beside them, the longest questions as data gaps, a
+    re-assessment's progress box, and the longest town, country and role allowed."""
+    quotes = quote_translations(local.root, lang)
+
+    def words(rule: Rule) -> int:
+        return (len(rule.title) + len(rule.explanation)
+                + sum(len(r.action) + len(r.lead) + len(r.indicator) for r in rule.recommendations)
+                + sum(len(s.quote) + len(quotes.get(s.quote, "")) for s in rule.sources))
+
+    def size(rule: Rule) -> tuple[int, ...]:
+        return (words(rule),) if most == "words" else (len(rule.recommendations), words(rule))
+
+    risks = sorted((r for r in local.rules if r.kind == "risk"), key=size, reverse=True)[:SUMMARY_RISKS]
+    strengths = sorted((r for r in local.rules if r.kind == "strength"), key=lambda r: len(r.title),
+                       reverse=True)[:SUMMARY_RISKS]
+    findings = [Finding(r) for r in risks + strengths]
+    weak = score_assessment(local, TOWNS["weak"](local), LONG_TOWN, "Portugal")
+    questions = sorted(local.questions.values(), key=lambda q: len(q.text), reverse=True)[:8]
+    gaps = [DataGap(q, local.dimension_by_id[q.dimension].title if q.dimension in local.dimension_by_id else "",
+                    "dont_know") for q in questions]
+    result = dataclasses.replace(weak, findings=findings, summary=summarise(findings), data_gaps=gaps)
+    previous = PreviousAssessment(date=dt.date(2025, 3, 14),
+                                  result=score_assessment(local, TOWNS["strong"](local), LONG_TOWN, "Portugal"))
+    meta = ReportMeta(town=LONG_TOWN, country="República Portuguesa — Região Autónoma da Madeira" * 2,
+                      assessment_id="worst", created=CREATED, language=lang,
+                      contact_role="Técnica superior da Divisão de Cultura, Turismo e Desenvolvimento Económico" * 2,
+                      previous=previous)
+    return result, meta
+
+
+@pytest.mark.parametrize("lang,most", [(lang, most) for lang in ("en", "pt", "it") for most in ("words", "actions")])
+def test_summary_fits_six_pages_for_its_longest_possible_content(content: Content, lang: str, most: str) -> None:
+    local = content.for_language(lang)
+    result, meta = _worst_case(local, lang, most)
+    if most == "actions":  # as many first actions as three risks can have
+        assert len(result.summary.actions) == min(MAX_ACTIONS, sum(len(f.recommendations) for f in result.summary.risks))
+        assert len(result.summary.actions) > SUMMARY_RISKS
+    pdf = report.render_html_to_pdf(report.build_report_html(local, result, meta))
+    pages = pdf_pages(pdf)
+    assert len(pages) <= SUMMARY_PAGES, (lang, most, len(pages))
+    # the one-page summary stays one page: the profile starts on page 3
+    assert squash(ui_translations(lang).gettext("Readiness profile")) in squash(pages[2])
+    text = squash("".join(pages))
+    for a in result.summary.actions:
+        assert squash(a.action) in text
