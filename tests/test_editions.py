@@ -41,7 +41,7 @@ CREATED = dt.date(2026, 3, 14)
 CASES = [(town, lang) for town in ("weak", "mixed", "strong") for lang in ("en", "pt")]
 SUMMARY_PAGES = 6
 # The full report of a town weak everywhere (content 2026.11.3, 34 risks): 30 pages in
-# Portuguese, the longest of the three languages (27 in English, 29 in Italian).
+# Portuguese and in Italian (28 in English).
 FULL_PAGES = 30
 
 
