@@ -29,6 +29,7 @@ import os
 import random
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -155,6 +156,28 @@ class Zygote:
 
 
 # --------------------------------------------------------------------------- a browser, minimal
+
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(server: subprocess.Popen) -> None:
+    """TERM to gunicorn (it stops its workers), then KILL whatever is left of its process group."""
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # the group the bench created: leftover render workers
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class Browser:

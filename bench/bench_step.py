@@ -47,8 +47,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_crash import ROOT, Browser, csrf  # (same folder)
-from bench_load import free_port, stop
+from bench_crash import ROOT, Browser, csrf, free_port, stop  # (same folder)
 
 BENCH = Path(__file__).resolve().parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
