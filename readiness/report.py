@@ -1,15 +1,16 @@
 """The PDF report: result -> HTML (Jinja, autoescaped) -> PDF (WeasyPrint).
 
-WeasyPrint is imported once, when this module is first imported (it costs
-~0.4 s): the CLI imports this module only for ``readiness report``; the web app
-imports it at start-up.
+WeasyPrint (~0.4 s to import, Pango and fontTools in memory) is imported only by
+readiness.pdf, and this module imports that only inside the functions that make a PDF:
+the web app's workers import this module (cache keys, report contexts) and never load
+WeasyPrint; the render workers and the CLI load it on their first PDF.
 
 Rendering is a plain function of its inputs, in the calling process: the web app runs
 it only in the task queue's worker processes (webapp/report/queue.py), which also bound
 its time and memory; the command line and the tests call it directly.
 
-Safety: every ``HTML()`` gets ``SafeURLFetcher``, which serves only files from
-the report's own asset folder and refuses everything else (no ``file:``
+Safety: every ``HTML()`` gets ``SafeURLFetcher`` (readiness.pdf), which serves only
+files from the report's own asset folder and refuses everything else (no ``file:``
 outside it, no network, no ``data:``, no redirects), and records what it was
 asked for so tests can prove it. Everything a user typed reaches the HTML only
 through Jinja's autoescape; ``ReportMeta`` caps and cleans its fields.
@@ -26,59 +27,34 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import chart, report_view
 from .content_model import Content
 from .i18n import ui_translations
-from .paths import TEMPLATES_DIR, TRANSLATIONS_DIR
+from .paths import TRANSLATIONS_DIR
 from .lint import SEED_DOCUMENTS  # noqa: F401 - part of this module's interface
+from .report_assets import ASSET_BASE, PDF_OPTIONS, REPORT_DIR, FetchRefused  # noqa: F401 - re-exported
 from .report_view import ReportMeta, report_context  # noqa: F401 - re-exported
 from .scoring import AssessmentResult, score_assessment
 
-REPORT_DIR = TEMPLATES_DIR / "report"
+if TYPE_CHECKING:
+    from .pdf import SafeURLFetcher
+
 # The summary (at most six pages, the default) and the full report.
 EDITION_TEMPLATES = {"summary": "summary.html", "full": "report.html"}
-ASSET_BASE = REPORT_DIR.as_uri() + "/"
-
-# Options of WeasyPrint's write_pdf: a tagged PDF (PDF/UA-1) for screen readers.
-PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
 
 
-class FetchRefused(ValueError):
-    pass
+def __getattr__(name: str) -> Any:
+    # ``readiness.report.SafeURLFetcher`` as before, WeasyPrint loaded only when it is asked for.
+    if name == "SafeURLFetcher":
+        from .pdf import SafeURLFetcher
 
-
-class SafeURLFetcher(URLFetcher):
-    """Deny by default: only files inside ``REPORT_DIR`` may be read."""
-
-    def __init__(self, allowed_dir: Path = REPORT_DIR):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=1)
-        self.allowed_dir = Path(allowed_dir).resolve()
-        self.requested: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        self.requested.append(url)
-        parts = urlsplit(url)
-        if parts.scheme == "file" and not parts.netloc and not parts.query:
-            path = Path(unquote(parts.path)).resolve()
-            if path.is_relative_to(self.allowed_dir) and path.is_file():
-                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime(path)})
-        self.refused.append(url)
-        raise FetchRefused(f"the report may not load {url[:80]!r}")
-
-
-def _mime(path: Path) -> str:
-    return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}.get(
-        path.suffix, "application/octet-stream"
-    )
+        return SafeURLFetcher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=8)
@@ -169,16 +145,10 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
 
 
 def render_html_to_pdf(html: str | tuple[str, ...], fetcher: SafeURLFetcher | None = None) -> bytes:
-    """WeasyPrint on our HTML, in this process and without a time limit.
+    """WeasyPrint on our HTML, in this process (readiness.pdf.render_html_to_pdf)."""
+    from .pdf import render_html_to_pdf as render  # WeasyPrint only where a PDF is made
 
-    Several documents (a bilingual report) are laid out one by one and their
-    pages joined into one PDF; each keeps its own cover, contents and numbering.
-    """
-    fetcher = fetcher or SafeURLFetcher()
-    if isinstance(html, str):
-        return HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher).write_pdf(**PDF_OPTIONS)
-    docs = [HTML(string=h, base_url=ASSET_BASE, url_fetcher=fetcher).render(**PDF_OPTIONS) for h in html]
-    return docs[0].copy([page for doc in docs for page in doc.pages]).write_pdf(**PDF_OPTIONS)
+    return render(html, fetcher)
 
 
 def render_pdf(content: Content, result: AssessmentResult, meta: ReportMeta,

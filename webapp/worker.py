@@ -13,6 +13,8 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
+# WeasyPrint, loaded here once, before Celery forks its pool children (web workers never load it)
+import readiness.pdf  # noqa: F401
 from webapp import create_app
 from webapp.report.queue import limit_memory
 

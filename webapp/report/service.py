@@ -7,8 +7,8 @@ format, so a changed answer makes a new document, and the variants of the same a
 (summary, full, bilingual, DOCX) are kept side by side. The questionnaire and a network's
 report are built as HTML in the request (milliseconds) and keyed by that HTML.
 
-Importing ``readiness.report`` imports WeasyPrint (~0.4 s): done once, when the app
-module is imported, never per request; only the queue's workers use it to render.
+WeasyPrint is imported only where a PDF is made (readiness.pdf, loaded by the queue's
+workers at start, webapp/worker.py): web workers import this module and never load it.
 """
 
 from __future__ import annotations
