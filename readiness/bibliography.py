@@ -25,6 +25,13 @@ BIBLIOGRAPHY_FILE = "sources/bibliography.yaml"
 DocumentName = Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
 CaseId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
 SpanKind = Literal["navigation", "sidebar", "teaser", "footer", "metadata"]
+# A date as the document gives it: a year, or a day (ISO 8601), so that reports can write it
+# in their own language; an event of several days is an ISO interval ("2009-10-29/2009-10-30").
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]
+IsoDays = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$")]
+# What the document's own date is: when it was published, last edited, its copyright line,
+# or a date the page shows without saying what it is.
+DateKind = Literal["published", "edited", "copyright", "shown"]
 
 
 class _Strict(BaseModel):
@@ -80,8 +87,9 @@ class Document(_Strict):
     described_as: str = Field(min_length=3)
     publisher: str | None = None
     project: str | None = None
-    date: str | None = None
-    event_date: str | None = None
+    date: IsoDate | None = None
+    date_is: DateKind = "published"
+    event_date: IsoDays | None = None  # the day(s) of the event the document reports (a workshop)
     address: str | None = None
     language: str
     note: str = ""

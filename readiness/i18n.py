@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import yaml
 from pydantic import ValidationError
 
+from .bibliography import Bibliography
 from .catalogs import TRANSLATIONS_DIR, compile_catalogs, ui_catalog_gaps, ui_translations  # noqa: F401 - re-exported
 from .translation_models import (  # noqa: F401 - the schema, re-exported
     CaseText,
@@ -47,7 +48,7 @@ FILE_NAME = "content.yaml"
 
 
 STATEMENT_GROUPS = ("what_they_did", "resources", "results", "difficulties", "transferable")
-SECTIONS = ("dimensions", "levels", "questions", "rules", "cases", "glossary")
+SECTIONS = ("dimensions", "levels", "questions", "rules", "cases", "glossary", "sources")
 
 
 # --------------------------------------------------------------------------- English wording
@@ -89,6 +90,8 @@ def english_entries(content: "Content") -> dict[str, dict[str, dict[str, Any]]]:
     for term in content.glossary.terms if content.glossary else []:
         # matches: the spellings the translated texts use; free per language, so not part of the English
         out["glossary"][term.id] = {"term": term.term, "definition": term.definition}
+    for doc in content.bibliography.documents if content.bibliography else []:
+        out["sources"][str(doc.number)] = {"short": doc.short, "described_as": doc.described_as}
     return out
 
 
@@ -156,8 +159,8 @@ def translation_status(content: "Content", lang: str) -> TranslationStatus:
     tr = content.translations.get(lang)
     status = TranslationStatus(lang)
     for section in SECTIONS:
-        if section == "glossary" and content.glossary is None:
-            continue  # a content folder without glossary/terms.yaml: its translations have nothing to match
+        if (section == "glossary" and content.glossary is None) or (section == "sources" and content.bibliography is None):
+            continue  # a content folder without glossary or bibliography: its translations have nothing to match
         theirs = getattr(tr, section) if tr else {}
         for item_id, entry in english[section].items():
             status.total += 1
@@ -261,8 +264,17 @@ def localize(content: "Content", lang: str) -> "Content":
                                        "matches": _spellings(term, t)}) if t else term)
         glossary = glossary.model_copy(update={"terms": terms})
 
+    bibliography = content.bibliography
+    if bibliography is not None:
+        documents = []
+        for doc in bibliography.documents:
+            t = current("sources", str(doc.number))
+            documents.append(_apply(doc, {"short": t.short, "described_as": t.described_as}) if t else doc)
+        bibliography = Bibliography(documents=documents)  # a new object: by_name is cached per instance
+
     # The same files, worded in another language: digest and variants carry over.
-    return dataclasses.replace(content, bank=bank, rules=rules, cases=cases, glossary=glossary, language=lang)
+    return dataclasses.replace(content, bank=bank, rules=rules, cases=cases, glossary=glossary,
+                               bibliography=bibliography, language=lang)
 
 
 def _spellings(term: Any, t: GlossaryText) -> list[str]:

@@ -178,7 +178,38 @@ def _source(s: Any, content: Content | None = None, translations: dict[str, str]
     }
 
 
-def bibliography_view(content: Content, gettext: Gettext = _english) -> list[dict[str, Any]]:
+# What a document's own date is, as the sources page labels it.
+DATE_LABELS = {
+    "published": N_("Date"),
+    "edited": N_("Edited on"),
+    "copyright": N_("Copyright"),
+    "shown": N_("Date shown on the page (the page does not say what it is)"),
+}
+EVENT_DATE = N_("Date of the workshop")
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse("en_GB" if language == "en" else language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en_GB")
+
+
+def iso_date_words(value: str, language: str) -> str:
+    """A bibliography date (a year, a day, or an interval of days in ISO form) in the
+    words of the report's language: "2017", "9 October 2017", "29–30 October 2009"."""
+    if "/" in value:
+        start, end = (dt.date.fromisoformat(x) for x in value.split("/"))
+        last = format_date(end, format="long", locale=_locale(language))
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{last}"  # 29–30 October 2009 / 29–30 de outubro de 2009
+        return f"{format_date(start, format='long', locale=_locale(language))} – {last}"
+    if len(value) == 4:
+        return value
+    return format_date(dt.date.fromisoformat(value), format="long", locale=_locale(language))
+
+
+def bibliography_view(content: Content, gettext: Gettext = _english, language: str = "en") -> list[dict[str, Any]]:
     """The numbered sources page: each document as far as it states its own details."""
     if content.bibliography is None:
         return [{"number": _SEED_NUMBERS[doc], "short": title, "described_as": "", "details": [], "not_stated": ""}
@@ -188,9 +219,11 @@ def bibliography_view(content: Content, gettext: Gettext = _english) -> list[dic
         fields = [
             (gettext(N_("Title")), d.title),
             (gettext(N_("Publisher or project")), " · ".join(x for x in (d.publisher, d.project) if x)),
-            (gettext(N_("Date")), d.date or d.event_date),
+            (gettext(DATE_LABELS[d.date_is] if d.date else N_("Date")), iso_date_words(d.date, language) if d.date else None),
             (gettext(N_("Address")), d.address),
         ]
+        if d.event_date:
+            fields.insert(3, (gettext(EVENT_DATE), iso_date_words(d.event_date, language)))
         missing = [label.lower() for label, value in fields if not value]
         out.append({
             "number": d.number,
@@ -370,11 +403,7 @@ def _data_gap_view(gap: Any, gettext: Gettext = _english) -> dict[str, str]:
 
 def _date_words(day: dt.date, language: str) -> str:
     """The date in words, as the report's language writes it (English: 14 March 2026)."""
-    try:
-        locale = Locale.parse("en_GB" if language == "en" else language, sep="-")
-    except (ValueError, UnknownLocaleError):
-        locale = Locale.parse("en_GB")
-    return format_date(day, format="long", locale=locale)
+    return format_date(day, format="long", locale=_locale(language))
 
 
 def _running_words(gettext: Gettext) -> dict[str, str]:
@@ -549,7 +578,7 @@ def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) ->
         cases=cases,
         appendix=appendix,
         documents=SEED_DOCUMENTS,
-        bibliography=bibliography_view(content, _),
+        bibliography=bibliography_view(content, _, meta.language),
         priority_ids=[f.id for f in summary.findings],
         priority_method=_(PRIORITY_METHOD),
         chart_svg=Markup(svg),  # built from numbers and escaped titles in chart.py

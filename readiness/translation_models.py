@@ -59,6 +59,11 @@ class GlossaryText(_Entry):
     matches: list[str] = []  # the spellings texts in this language use (the term itself always matches)
 
 
+class SourceText(_Entry):
+    """A source document's short reference and description (never its own title or quotes)."""
+    short: str
+    described_as: str
+
 class ContentTranslation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     language: str
@@ -70,4 +75,5 @@ class ContentTranslation(BaseModel):
     rules: dict[str, RuleText] = {}
     cases: dict[str, CaseText] = {}
     glossary: dict[str, GlossaryText] = {}
+    sources: dict[str, SourceText] = {}  # by the document's number in the bibliography
 
