@@ -119,6 +119,7 @@ def read_and_check(
     values: dict[str, AnswerValue] = {}
     ok = True
     confirmed = set(request.form.getlist(CONFIRM_DROP)) if request else set()
+    language = form_language()  # the same for every field of the page
     for q in questions:
         field = form[q.id]
         raw = field.data
@@ -132,7 +133,7 @@ def read_and_check(
                 ok = False
             continue
         try:
-            value = normalise_answer(q, raw, form_language())
+            value = normalise_answer(q, raw, language)
         except AnswerError as exc:
             field.errors = [gettext(exc.template, **exc.params)]
             ok = False

@@ -29,6 +29,7 @@ from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, con
 
 bp = Blueprint("assess", __name__)
 bp.add_app_template_global(pages.choice_inputs, "choice_inputs")  # templates/_macros.html
+bp.add_app_template_global(pages.question_block, "question_block")  # templates/step.html
 
 def content() -> Content:
     """The content in the language of this request (ids, scores and rules are the same in all)."""

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import InternalError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached, sessionmaker
 
 from readiness.conditions import AnswerValue
 
@@ -78,11 +78,18 @@ class AssessmentWithAnswers:
     revisions: dict[str, int]  # each answer's revision (bumped on every change)
 
 
-# Built once: constructing the statement cost as much as running it.
+_ASSESSMENTS = Assessment.__table__
+_ANSWERS = Answer.__table__
+_ASSESSMENT_COLUMNS = tuple(c.key for c in _ASSESSMENTS.c)
+_NEW_ASSESSMENT = class_mapper(Assessment).class_manager.new_instance
+# Built once: constructing the statement cost as much as running it. Core, not the ORM: the
+# session, its identity map and the ORM's row loading were half of the read's time; the row
+# becomes an Assessment below (what the session would have handed out after closing).
 _WITH_ANSWERS = (
-    select(Assessment, Answer.question_id, Answer.value, Answer.revision)
-    .outerjoin(Answer, Answer.assessment_id == Assessment.id)
-    .where(Assessment.public_id == bindparam("public_id"))
+    select(*_ASSESSMENTS.c, _ANSWERS.c.question_id.label("answer_question_id"),
+           _ANSWERS.c.value.label("answer_value"), _ANSWERS.c.revision.label("answer_revision_"))
+    .select_from(_ASSESSMENTS.outerjoin(_ANSWERS, _ANSWERS.c.assessment_id == _ASSESSMENTS.c.id))
+    .where(_ASSESSMENTS.c.public_id == bindparam("public_id"))
 )
 
 
@@ -91,14 +98,20 @@ def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | 
     so that a page never pairs an assessment or old values with newer revisions."""
     if not public_id or len(public_id) > 32:
         return None
-    with sessions() as session:
-        # A read: a deferred transaction, which in SQLite's WAL mode never waits for a save (db.py).
-        session.connection(execution_options={READ_ONLY: True})
-        rows = session.execute(_WITH_ANSWERS, {"public_id": public_id}).all()
+    engine = sessions.kw["bind"]
+    # A read: a deferred transaction, which in SQLite's WAL mode never waits for a save (db.py).
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        rows = conn.execute(_WITH_ANSWERS, {"public_id": public_id}).all()
     if not rows:
         return None
-    answered = [(qid, value, revision) for _, qid, value, revision in rows if qid is not None]
-    return AssessmentWithAnswers(rows[0][0], {qid: value for qid, value, _ in answered},
+    width = len(_ASSESSMENT_COLUMNS)
+    # What the ORM's loading does: a new instance (no __init__), its columns set, then marked as
+    # loaded and detached, as if read by a session that has closed.
+    assessment = _NEW_ASSESSMENT()
+    assessment.__dict__.update(zip(_ASSESSMENT_COLUMNS, rows[0][:width]))
+    make_transient_to_detached(assessment)
+    answered = [row[width:] for row in rows if row[width] is not None]
+    return AssessmentWithAnswers(assessment, {qid: value for qid, value, _ in answered},
                                  {qid: revision for qid, _, revision in answered})
 
 
@@ -155,8 +168,6 @@ def load_answers_and_revisions(sessions: Sessions, assessment_id: int) -> tuple[
         return {qid: value for qid, value, _ in rows}, {qid: revision for qid, _, revision in rows}
 
 
-_ASSESSMENTS = Assessment.__table__
-_ANSWERS = Answer.__table__
 # A save's statements, built once (building one cost about as much as running it). The first
 # UPDATE takes the assessment's row lock on PostgreSQL and returns the revision counter.
 _TOUCH = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
