@@ -9,6 +9,11 @@ settings (the project's gunicorn.conf.py, same worker count) as the real app.
 - ``POST /insert-normal``: the same with the project's own ``synchronous=NORMAL`` (webapp/db.py;
   in WAL mode a commit is not synced to disk, so this is mostly gunicorn's cost of a request).
 
+- ``POST /save``: the bare side of a save, the same HTTP steps as the real one (bench_step.py
+  pairs it with a ``GET /page``): a form post parsed, one ``INSERT`` + ``COMMIT`` with the
+  project's ``synchronous=NORMAL`` (the same durability as the real app's save), answered with
+  a 302 to the page, as the wizard answers a save.
+
 No session, no CSRF, no translations, no ORM: what a page and a write cost with nothing else.
 """
 
@@ -18,7 +23,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 
 
 def create_app() -> Flask:
@@ -69,5 +74,10 @@ def create_app() -> Flask:
     @app.post("/insert-normal")
     def insert_normal() -> tuple[str, int]:
         return insert("NORMAL")
+
+    @app.post("/save")
+    def save() -> object:
+        insert("NORMAL")
+        return redirect("/page")
 
     return app

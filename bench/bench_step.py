@@ -5,9 +5,10 @@ Three gunicorn servers on 127.0.0.1, each with the project's ``gunicorn.conf.py`
 number of sync workers (``BENCH_WORKERS``, default 2), over SQLite files in WAL mode:
 
 - the real app (``webapp:create_app()``);
-- the bare app (``bench/bare_app.py``): a Flask + Jinja page of the step page's size, and one
-  ``INSERT`` + ``COMMIT`` per request (durable: SQLite's default ``synchronous=FULL``; and with
-  the project's ``synchronous=NORMAL``, which in WAL mode does not sync a commit to disk);
+- the bare app (``bench/bare_app.py``): a Flask + Jinja page of the step page's size, a bare
+  save (below), and one ``INSERT`` + ``COMMIT`` per request (durable: SQLite's default
+  ``synchronous=FULL``; and with the project's ``synchronous=NORMAL``, which in WAL mode does
+  not sync a commit to disk);
 - recycling: the real app again with ``max_requests`` low (``BENCH_RECYCLE_REQUESTS``, default:
   about 3 restarts per worker at the measured rate) plus the config's jitter, under load;
 - start-up: a cold server's time to its first page, then every worker replaced at once, twice,
@@ -15,11 +16,34 @@ number of sync workers (``BENCH_WORKERS``, default 2), over SQLite files in WAL 
   Both count the requests slower than 500 ms (the goal is none) and give p99 and max.
 
 ``wrk`` (Debian's package) is the load generator: ``BENCH_OFFICERS`` (default 32) officers,
-one connection each, each with its own assessment and session. A "save" is what an officer
-does on a step: GET the page, POST it back with its CSRF token and answer revisions and one
-answer changed (a real write). Rounds alternate the four measurements (bare page, step GET,
-bare INSERTs, save) in a rotating order, ``BENCH_SECONDS`` each (default 4), ``BENCH_ROUNDS``
-(default 5); the ratios are of the medians over rounds (and the range of per-round ratios).
+one connection each, each with its own assessment and session.
+
+What each side of the save ratio does (both: two HTTP requests per save, the redirect not
+followed; the next save's GET stands for the page the redirect leads to):
+
+- the real app's save: GET of the step page (session cookie, the one query, the page with its
+  CSRF token and answer revisions), then POST of it back with one answer changed: CSRF check,
+  the answers read and checked, the one write transaction, a 302 to the next page;
+- the bare save (the headline baseline): GET of the bare page, then a form POST doing one
+  ``INSERT`` + ``COMMIT`` with the same durability as the app (``synchronous=NORMAL``, WAL)
+  answered by a 302.
+
+The figures of the earlier definition are printed too: a save's two requests against ONE bare
+``INSERT`` request (durable ``synchronous=FULL``, and ``NORMAL``), i.e. half the real save's
+request rate against the bare INSERT's request rate.
+
+Saturation rounds (no pause between requests: throughput, not what officers see) alternate
+the measurements (bare page, step GET, bare INSERTs, bare save, save) in a rotating order,
+``BENCH_SECONDS`` each (default 4), ``BENCH_ROUNDS`` (default 5); the ratios are of the
+medians over rounds (and the range of per-round ratios).
+
+Paced runs (what officers see): the same officers, each reading and answering a step for a
+think time drawn uniformly from 2-5 s before sending it (one step every 2-5 s, faster than an
+officer who reads the questions can go), then at a stress pace ten times that (0.2-0.5 s);
+the real save and the bare save one after the other at each pace, ``BENCH_PACED_SECONDS`` each
+(default 30 s at the officers' pace, half that at the stress pace), with a fixed seed
+(``BENCH_SEED``, printed). Latencies are p50/p99/max of each request (think time excluded),
+measured by a Python client (``paced_officers``: why not wrk there).
 
 Memory of each web worker from /proc, after start-up and after the load: RSS, USS (the pages
 only that worker has: what one more worker costs) and PSS (shared pages divided among the
@@ -32,6 +56,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -44,7 +69,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_crash import ROOT, Browser, csrf, free_port, stop  # (same folder)
@@ -61,6 +86,10 @@ RECYCLE_SECONDS = min(60, int(os.environ.get("BENCH_RECYCLE_SECONDS", "20")))
 # (then every request waits in line and is slow whatever the workers do), so that a stall
 # caused by a restart stands out against the steady state measured the same way.
 STALL_OFFICERS = int(os.environ.get("BENCH_STALL_OFFICERS", "4"))
+PACED_SECONDS = min(120, int(os.environ.get("BENCH_PACED_SECONDS", "30")))
+SEED = int(os.environ.get("BENCH_SEED", "17"))
+# Think time before sending a step (ms): an officer's pace, and a stress pace ten times faster.
+PACES = {"officers' pace (think 2-5 s)": (2000, 5000), "stress pace (think 0.2-0.5 s)": (200, 500)}
 STEP = "cooperation"  # a typical step: single, multi, yes/no and number questions
 CHANGED = "coop_joint_projects"  # the answer a save changes (a number: 0..399)
 SECRET_KEY = "bench-step-secret-key-0123456789abcdef0123"
@@ -175,6 +204,75 @@ def wrk(url: str, mode: str, officers: Path, seconds: int, count: int = OFFICERS
     return result
 
 
+def paced_officers(server: Server, officers: Path | None, seconds: int, think_ms: tuple[int, int]) -> dict[str, Any]:
+    """``OFFICERS`` officers saving steps at a pace: each GETs its page, thinks for a time drawn
+    uniformly from ``think_ms`` (random.Random(SEED + officer)), POSTs it (302) and GETs the
+    next page at once. ``officers``: the real app's officers file; None: the bare save.
+
+    Not wrk: wrk opens the next connection as soon as a response arrives and only then waits
+    (its delay() hook), and a sync gunicorn worker that accepted it waits for the request for
+    the whole think time, so 2 workers were held by officers who were still reading (p50 0.6 s
+    for both apps). A browser sends its request when it has one (and a reverse proxy forwards
+    only complete requests): here each request opens its connection when it is sent."""
+    lines = officers.read_text().splitlines() if officers else ["\t/page\t"] * OFFICERS
+    latencies: list[float] = []
+    unexpected = [0]
+    deadline = time.monotonic() + seconds
+
+    def timed(browser: Browser, method: str, path: str, form: list[tuple[str, str]] | None, expect: int) -> str:
+        t0 = time.perf_counter()
+        try:
+            status, _, html = browser.request(method, path, form, timeout=10)
+        except OSError:
+            status, html = 0, ""
+        latencies.append(time.perf_counter() - t0)
+        if status != expect:
+            unexpected[0] += 1
+        return html
+
+    def officer(number: int, line: str) -> None:
+        cookie, path, fields = line.split("\t")
+        rng = random.Random(SEED + number)
+        browser = Browser()
+        browser.port, browser.cookie = server.port, cookie
+        answers = parse_qsl(fields, keep_blank_values=True)
+        time.sleep(rng.uniform(0, think_ms[1]) / 1000)  # officers do not start in step
+        saves = 0
+        while time.monotonic() < deadline:
+            html = timed(browser, "GET", path, None, 200)
+            time.sleep(rng.uniform(*think_ms) / 1000)
+            if time.monotonic() >= deadline:
+                break
+            saves += 1
+            if officers is None:
+                timed(browser, "POST", "/save", [("value", str(saves))], 302)
+                continue
+            revisions = re.search(r'name="revisions" value="([^"]*)"', html)
+            try:
+                token = csrf(html)
+            except RuntimeError:
+                token = ""
+            form = [("csrf_token", token), ("revisions", revisions.group(1) if revisions else ""), ("action", "next")]
+            form += answers[:-1] + [(answers[-1][0], str(saves % 400))]  # the changing answer, last
+            timed(browser, "POST", path, form, 302)
+
+    threads = [threading.Thread(target=officer, args=(i, line), daemon=True) for i, line in enumerate(lines)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 30)
+    duration = time.monotonic() - started
+    ordered = sorted(latencies) or [0.0]
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1e6
+
+    return {"requests": len(latencies), "rate": len(latencies) / duration, "p50_us": pct(50), "p99_us": pct(99),
+            "max_us": ordered[-1] * 1e6, "over_500ms": sum(x > 0.5 for x in latencies), "unexpected": unexpected[0],
+            "socket_errors": 0, "timeouts": 0, "status_errors": 0}
+
+
 @dataclass
 class Series:
     runs: list[dict[str, Any]] = field(default_factory=list)
@@ -286,6 +384,7 @@ def main() -> int:
                 "bare page": (bare.url, "bare_get", bare_file),
                 "step GET": (real.url, "get", officers),
                 "bare INSERT": (bare.url, "bare_insert", insert_file),
+                "bare save": (bare.url, "bare_save", bare_file),
                 "save": (real.url, "save", officers),
                 "bare INSERT NORMAL": (bare.url, "bare_insert", normal_file),
             }
@@ -299,6 +398,11 @@ def main() -> int:
                     url, mode, file = plan[name]
                     series[name].runs.append(wrk(url, mode, file, SECONDS))
             mem_loaded, mem_bare = memory(real), memory(bare)
+            paced: dict[str, dict[str, dict[str, Any]]] = {}
+            for pace, think in PACES.items():
+                seconds = PACED_SECONDS if think[0] >= 1000 else max(5, PACED_SECONDS // 2)
+                paced[pace] = {"save": paced_officers(real, officers, seconds, think),
+                               "bare save": paced_officers(bare, None, seconds, think)}
             for server in (real, bare):
                 stop(server.proc)
 
@@ -329,24 +433,35 @@ def main() -> int:
             for server in servers:
                 stop(server.proc)
 
-    bare_page, step_get, bare_insert, save, bare_normal = (series[n] for n in names)
+    bare_page, step_get, bare_insert, bare_save, save, bare_normal = (series[n] for n in names)
     get_ratio = step_get.median_rate() / bare_page.median_rate()
     save_ratio = save.median_rate(per=2) / bare_insert.median_rate()
+    fair_ratio = save.median_rate() / bare_save.median_rate()
     print(f"step: {OFFICERS} officers (wrk, one connection each), gunicorn.conf.py with {WORKERS} sync workers, "
           f"SQLite WAL; {ROUNDS} interleaved rounds of {SECONDS} s; page of {size:,} bytes (step '{STEP}'); "
           f"load average before the run {LOAD_BEFORE}")
     print(f"step: bare page {bare_page.median_rate():.0f} req/s, step GET {step_get.median_rate():.0f} req/s: "
           f"ratio {get_ratio:.2f} (rounds {ratio_range(step_get.rates(), bare_page.rates())}; goal >= 0.5)")
-    print(f"step: bare INSERT {bare_insert.median_rate():.0f}/s, save (GET+POST) {save.median_rate(per=2):.0f}/s: "
-          f"ratio {save_ratio:.2f} (rounds {ratio_range(save.rates(per=2), bare_insert.rates())}; goal >= 0.5; "
-          f"durable INSERT, SQLite's default synchronous=FULL)")
-    print(f"step: bare INSERT with the project's synchronous=NORMAL {bare_normal.median_rate():.0f}/s: save ratio "
-          f"{save.median_rate(per=2) / bare_normal.median_rate():.2f} "
-          f"(rounds {ratio_range(save.rates(per=2), bare_normal.rates())}; a commit not synced: nearly a bare request)")
+    print(f"step: bare save (GET page + POST INSERT+COMMIT NORMAL + 302) {bare_save.median_rate(per=2):.0f}/s, "
+          f"save (GET step + POST step + 302) {save.median_rate(per=2):.0f}/s: ratio {fair_ratio:.2f} "
+          f"(rounds {ratio_range(save.rates(), bare_save.rates())}; goal >= 0.5; the same HTTP steps on both sides)")
+    print(f"step: earlier definition, a save's two requests against one bare INSERT request: durable INSERT "
+          f"(synchronous=FULL) {bare_insert.median_rate():.0f}/s: ratio {save_ratio:.2f} "
+          f"(rounds {ratio_range(save.rates(per=2), bare_insert.rates())}); INSERT with synchronous=NORMAL "
+          f"{bare_normal.median_rate():.0f}/s: ratio {save.median_rate(per=2) / bare_normal.median_rate():.2f} "
+          f"(rounds {ratio_range(save.rates(per=2), bare_normal.rates())})")
     for name, s in series.items():
         print(f"step: {name:<18} p99 {statistics.median(s.p99s()):.0f} ms (worst round {max(s.p99s()):.0f}; goal < 100), "
               f"max {s.worst('max_us'):.0f} ms, p50 {statistics.median(r['p50_us'] / 1000 for r in s.runs):.0f} ms, "
               f"over 500 ms {sum(r['over_500ms'] for r in s.runs)}")
+    print(f"step: saturation rounds above: {OFFICERS} connections with no pause between requests (throughput; "
+          f"every request waits in line for 2 workers)")
+    for pace, runs in paced.items():
+        print(f"step: {OFFICERS} officers at the {pace}, seed {SEED}, real save and bare save in turn:")
+        for name, r in runs.items():
+            print(f"step:   {name:<9} {r['requests']} requests ({r['rate']:.0f}/s), p50 {r['p50_us'] / 1000:.1f} ms, "
+                  f"p99 {r['p99_us'] / 1000:.1f} ms (goal < 100 at the officers' pace), max {r['max_us'] / 1000:.0f} ms, "
+                  f"over 500 ms {r['over_500ms']}")
     print(f"step: real app's web workers after start-up: {describe_memory(mem_started)}")
     print(f"step: real app's web workers after the load: {describe_memory(mem_loaded)}")
     print(f"step: bare app's workers after the load: {describe_memory(mem_bare)}")
@@ -362,7 +477,8 @@ def main() -> int:
     print(f"step:   every worker replaced at once, twice (SIGHUP): {fresh_workers} fresh workers, {stalls(replaced)}")
     print(f"step: start-up: first page {startup.ready_s:.2f} s after the command (cold server: the master imports "
           f"and warms the app, then forks)")
-    errors = sum(s.errors() for s in series.values()) + Series([recycled, replaced, steady]).errors()
+    errors = (sum(s.errors() for s in series.values()) + Series([recycled, replaced, steady]).errors()
+              + Series([r for runs in paced.values() for r in runs.values()]).errors())
     print(f"step: unexpected responses or socket errors: {errors}")
     return 1 if errors else 0
 

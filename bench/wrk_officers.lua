@@ -6,6 +6,8 @@
 -- mode "save": GET of the step, then POST of it with the CSRF token and answer revisions
 --              read from that page and one answer changed (a real write), and again.
 -- mode "bare_get" / "bare_insert": the same path for every thread, no cookie.
+-- mode "bare_save": the bare app's save, the same HTTP steps as "save": GET of the bare page,
+--              then a form POST (one INSERT + COMMIT) answered by a 302, and again.
 -- done() prints one JSON line for the driver (latencies in microseconds; over_500ms counts the
 -- requests that took longer than 500 ms).
 
@@ -50,6 +52,11 @@ function request()
       saves = saves + 1
       return wrk.format("POST", path, headers, "value=" .. tostring(saves))
    end
+   if mode == "bare_save" and phase == "post" then
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+      saves = saves + 1
+      return wrk.format("POST", "/save", headers, "value=" .. tostring(saves))
+   end
    if mode == "save" and phase == "post" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
       saves = saves + 1
@@ -68,6 +75,13 @@ function response(status, headers, body)
             or body:match('name="csrf_token" value="([^"]+)"')
          revisions = body:match('name="revisions" value="([^"]*)"') or ""
          if status ~= 200 or csrf == nil then bad = bad + 1 else phase = "post" end
+      else
+         if status ~= 302 then bad = bad + 1 end
+         phase = "get"
+      end
+   elseif mode == "bare_save" then
+      if phase == "get" then
+         if status ~= 200 then bad = bad + 1 else phase = "post" end
       else
          if status ~= 302 then bad = bad + 1 end
          phase = "get"
