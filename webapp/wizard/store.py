@@ -169,17 +169,21 @@ def load_answers_and_revisions(sessions: Sessions, assessment_id: int) -> tuple[
 
 
 # A save's statements, built once (building one cost about as much as running it). The first
-# UPDATE takes the assessment's row lock on PostgreSQL and returns the revision counter.
+# reads the assessment's revision counter and the step's existing answers together, and takes
+# the assessment's row lock on PostgreSQL (FOR UPDATE OF assessment; SQLite: BEGIN IMMEDIATE).
+_LOCK_AND_EXISTING = (
+    select(_ASSESSMENTS.c.answer_revision, _ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value,
+           _ANSWERS.c.revision)
+    .select_from(_ASSESSMENTS.outerjoin(_ANSWERS, (_ANSWERS.c.assessment_id == _ASSESSMENTS.c.id)
+                                        & _ANSWERS.c.question_id.in_(bindparam("qids", expanding=True))))
+    .where(_ASSESSMENTS.c.id == bindparam("aid"))
+    .with_for_update(of=_ASSESSMENTS)
+)
 _TOUCH = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
-          .values(updated_at=bindparam("now")).returning(_ASSESSMENTS.c.answer_revision))
+          .values(updated_at=bindparam("now"), answer_revision=bindparam("counter")))
 _TOUCH_AND_MOVE = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
-                   .values(updated_at=bindparam("now"), current_step=bindparam("step"))
-                   .returning(_ASSESSMENTS.c.answer_revision))
-_EXISTING = (select(_ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value, _ANSWERS.c.revision)
-             .where(_ANSWERS.c.assessment_id == bindparam("aid"),
-                    _ANSWERS.c.question_id.in_(bindparam("qids", expanding=True))))
-_SET_COUNTER = (update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == bindparam("aid"))
-                .values(answer_revision=bindparam("counter"), updated_at=bindparam("now")))
+                   .values(updated_at=bindparam("now"), answer_revision=bindparam("counter"),
+                           current_step=bindparam("step")))
 _ADD = insert(_ANSWERS)
 _CHANGE = (update(_ANSWERS).where(_ANSWERS.c.id == bindparam("row_id"))
            .values(value=bindparam("new_value"), revision=bindparam("new_revision"), updated_at=bindparam("now")))
@@ -202,22 +206,18 @@ def save_answers(
     detected, never silently overwritten, also when an answer was cleared and given again.
     """
     now = utcnow()
-    with sessions.begin() as session:
+    # Plain statements on one connection, not a session and the ORM's unit of work: a save is a
+    # handful of rows, and the session's bookkeeping cost more than the writes.
+    with sessions.kw["bind"].begin() as conn:
         # Saves to one assessment are serialised: SQLite through BEGIN IMMEDIATE (db.py),
-        # PostgreSQL through the row lock the first UPDATE takes, so the read-check-write below
-        # is never interleaved. Plain statements on the session's connection, not the ORM's unit
-        # of work: a save is a handful of rows, and the ORM's bookkeeping cost more than the writes.
-        conn = session.connection()
+        # PostgreSQL through the row lock the first statement takes, so the read-check-write
+        # below is never interleaved.
         if details is not None:
             conn.execute(update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == assessment_id).values(
                 town=details.town, country=details.country, contact_role=details.contact_role))
-        touch = _TOUCH_AND_MOVE if current_step else _TOUCH
-        counter = conn.execute(touch, {"aid": assessment_id, "now": now, "step": current_step}).scalar()
-        assert counter is not None, "no such assessment"
-        existing = {
-            qid: (row_id, value, revision)
-            for row_id, qid, value, revision in conn.execute(_EXISTING, {"aid": assessment_id, "qids": list(values)})
-        } if values else {}
+        rows = conn.execute(_LOCK_AND_EXISTING, {"aid": assessment_id, "qids": list(values)}).all()
+        assert rows, "no such assessment"
+        existing = {qid: (row_id, value, revision) for _, row_id, qid, value, revision in rows if row_id is not None}
         if expected_revisions is not None:
             changed = {
                 qid: row[1] if row else None
@@ -229,7 +229,7 @@ def save_answers(
                 raise EditConflict(changed)
         # Revisions come from one counter per assessment (answers written elsewhere have 1), so an
         # answer cleared and given again never gets back a revision that a stale page holds.
-        counter = first = max(counter, 1)
+        counter = max(rows[0][0] or 0, 1)
         added, updated, deleted = [], [], []
         for qid, value in values.items():
             row = existing.get(qid)
@@ -243,8 +243,8 @@ def save_answers(
             elif row[1] != value:
                 counter += 1
                 updated.append({"row_id": row[0], "new_value": value, "new_revision": counter, "now": now})
-        if counter != first:
-            conn.execute(_SET_COUNTER, {"aid": assessment_id, "counter": counter, "now": now})
+        conn.execute(_TOUCH_AND_MOVE if current_step else _TOUCH,
+                     {"aid": assessment_id, "now": now, "counter": counter, "step": current_step})
         if added:
             conn.execute(_ADD, added)
         if updated:
