@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .scoring import AssessmentResult
 
 Gettext = Callable[[str], str]
+SUMMARY_NAMED = 3  # resolved risks named in the summary's progress box
 AnswerText = Callable[..., str]
 
 
@@ -75,6 +76,9 @@ def changes_view(
         ],
         "risks_resolved": [f.title for f in comparison.risks_resolved],
         "risks_new": [f.title for f in comparison.risks_new],
+        # the summary's progress box names the first few resolved, then says how many more
+        "resolved_named": [f.title for f in comparison.risks_resolved[:SUMMARY_NAMED]],
+        "resolved_more": max(0, len(comparison.risks_resolved) - SUMMARY_NAMED),
         "strengths_gained": [f.title for f in comparison.strengths_gained],
         "strengths_lost": [f.title for f in comparison.strengths_lost],
     }

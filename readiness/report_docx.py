@@ -90,12 +90,18 @@ def build_docx(content: Content, result: AssessmentResult, meta: ReportMeta) -> 
             doc.add_paragraph(f"{_('Biggest moves:')} {moves}.")
         else:
             doc.add_paragraph(_("No dimension score moved."))
-        resolved = changes["risks_resolved"]
+        # the same sentences as the PDF's progress box: the first few named, then how many more
+        def named(titles: list[str], more: int) -> str:
+            tail = " " + ngettext("and %(num)s more", "and %(num)s more", more) % {"num": more} if more else ""
+            return "; ".join(titles) + tail + "."
+        resolved, new = changes["risks_resolved"], changes["risks_new"]
         if resolved:
             doc.add_paragraph(ngettext("%(num)s risk resolved:", "%(num)s risks resolved:", len(resolved)) % {"num": len(resolved)}
-                              + " " + "; ".join(resolved) + ".")
+                              + " " + named(changes["resolved_named"], changes["resolved_more"]))
         else:
             doc.add_paragraph(_("No risk was resolved since then."))
+        if new:  # counted, not named: the one-page summary keeps to one page (the new ones are in the priorities)
+            doc.add_paragraph(ngettext("%(num)s new risk.", "%(num)s new risks.", len(new)) % {"num": len(new)})
         if changes["content_changed"]:
             doc.add_paragraph(_("The questions and rules changed between the two assessments (version %(before)s, now %(after)s): some differences come from the content, not from the town.") % {
                 "before": changes["content_before"], "after": changes["content_after"]})

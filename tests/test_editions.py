@@ -239,3 +239,33 @@ def test_summary_fits_six_pages_for_its_longest_possible_content(content: Conten
     text = squash("".join(pages))
     for a in result.summary.actions:
         assert squash(a.action) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_progress_box_names_resolved_and_new_risks_the_same_in_pdf_and_docx(content: Content, lang: str) -> None:
+    """A weak town that became a mixed one: the summary's progress box names the first three
+    risks resolved and then says how many more (never a bare ellipsis), then counts the new
+    risks in a sentence of its own; the DOCX says the same."""
+    local = content.for_language(lang)
+    then = score_assessment(local, TOWNS["weak"](local), "Enguera", "Spain")
+    now = score_assessment(local, TOWNS["mixed"](local), "Enguera", "Spain")
+    resolved = [f for f in then.findings if f.rule.kind == "risk" and f.id not in {g.id for g in now.findings}]
+    new = [f for f in now.findings if f.rule.kind == "risk" and f.id not in {g.id for g in then.findings}]
+    assert len(resolved) > 3 and new, (len(resolved), len(new))
+    meta = ReportMeta(town="Enguera", country="Spain", assessment_id="A-2", created=CREATED, language=lang,
+                      previous=PreviousAssessment(date=dt.date(2025, 3, 14), result=then))
+    def spaced(text: str) -> str:
+        return re.sub(r"\s+", " ", text)
+
+    box = spaced(pdf_pages(report.render_html_to_pdf(report.build_report_html(local, now, meta)))[1])
+    body = spaced("\n".join(p.text for p in docx.Document(io.BytesIO(build_docx(local, now, meta))).paragraphs))
+    gettext = ui_translations(lang)
+    more = gettext.ngettext("and %(num)s more", "and %(num)s more", len(resolved) - 3) % {"num": len(resolved) - 3}
+    new_head = gettext.ngettext("%(num)s new risk.", "%(num)s new risks.", len(new)) % {"num": len(new)}
+    box_named = [t for t in (f.title for f in resolved) if spaced(t) in box]
+    assert len(box_named) == 3
+    for text in (box, body):
+        assert "…" not in text
+        assert spaced(f"{more}. {new_head}") in text  # two sentences, the new risks' after the resolved
+        for f in resolved:
+            assert (spaced(f.title) in text) == (f.title in box_named), f.id
