@@ -79,15 +79,25 @@ def test_the_results_page_shows_peers_from_five_towns_and_withdrawal_removes_a_t
     assert ">40<" in row and "40–40" in row  # funding 40, 40, 40, 40, 80: median 40, quartiles 40 and 40
     row = part.split("Strategy")[1].split("</tr>")[0]
     assert ">42<" in row and "41–43" in row  # strategy 40, 41, 42, 43, 80
-    with app.test_request_context():  # the full report (its full edition) has the same figures
-        from readiness.report import build_report_html
-        from webapp.report import service as report_service
-        from webapp.wizard.store import by_public_id
 
-        assessment = by_public_id(db.sessions, wizard.public_id)
-        html = build_report_html(report_service.content(assessment), report_service.result_for(assessment),
-                                 report_service.meta_for(assessment, edition="full"))
-    chapter = html.split('id="peers"')[1].split("</section>")[0]
+    def report_chapter() -> str:
+        with app.test_request_context():
+            from readiness.report import build_report_html
+            from webapp.report import service as report_service
+            from webapp.wizard.store import by_public_id
+
+            assessment = by_public_id(db.sessions, wizard.public_id)
+            html = build_report_html(report_service.content(assessment), report_service.result_for(assessment),
+                                     report_service.meta_for(assessment, edition="full"))
+        return html.split('id="peers"')[1].split("</section>")[0]
+
+    # The report of a submitted assessment stays what it was: its peer section is the one of the
+    # day it was submitted (no peers then), while the results page shows today's pool ...
+    assert "Compared with peer towns" in report_chapter() and "Not enough towns yet" in report_chapter()
+    # ... until the officer acts on the pool (joins it): the report then has today's figures.
+    page = wizard.client.get(wizard.url("results")).get_data(as_text=True)
+    wizard.client.post(wizard.url("peers"), data={"csrf_token": csrf_token(page), "peers": "1"})
+    chapter = report_chapter()
     assert "Compared with peer towns" in chapter and "41–43" in chapter and "5 peer towns." in chapter
 
     # one peer withdraws: it leaves every figure at once

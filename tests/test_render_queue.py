@@ -291,3 +291,46 @@ def test_the_printable_questionnaire_goes_through_the_queue_and_its_page_waits_f
     assert wizard.client.get(wizard.url("group/questionnaire.pdf")).status_code == 202  # asked again: one job
     assert [(j.edition, j.status, j.source is not None) for j in job_rows(queued_app)] == [
         ("questionnaire", "queued", True)]
+
+
+def test_a_ready_report_downloads_without_scoring_and_a_changed_answer_is_never_served_stale(
+        app: Flask, content: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keys of every offered variant are stored at submission: the results page scores the
+    answers once, and a download of a ready report scores nothing and loads no answers. A change
+    to what the report depends on (an answer, a contributor's voice) moves the basis: the key is
+    computed again and the report re-rendered, never the old file served."""
+    from webapp.wizard import store
+
+    scorings: list[str] = []
+    loads: list[int] = []
+    real_score, real_load = report_service.score_assessment, store.load_answers
+    monkeypatch.setattr(report_service, "score_assessment", lambda c, a, *rest: scorings.append("s") or real_score(c, a, *rest))
+    monkeypatch.setattr(store, "load_answers", lambda sessions, aid: loads.append(aid) or real_load(sessions, aid))
+    wizard = Wizard(app.test_client(), content)
+    wizard.start()
+    wizard.answer_all()
+    wizard.submit()
+    first = wizard.client.get(wizard.url("report.pdf"))
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+
+    scorings.clear(), loads.clear()
+    results = wizard.client.get(wizard.url("results"))
+    assert results.status_code == 200 and f'href="/a/{wizard.public_id}/report.pdf" download' in results.get_data(as_text=True)
+    assert len(scorings) == 1, scorings  # the page's own view; its report keys were stored at submission
+
+    scorings.clear(), loads.clear()
+    for _ in range(3):
+        again = wizard.client.get(wizard.url("report.pdf"))
+        assert again.data == first.data
+    assert scorings == [] and loads == []  # a look-up and a file read
+
+    # an answer changed after submission: the stored key is not on the new basis, the report is new
+    with app.app_context():
+        assessment = store.by_public_id(app.extensions["readiness_db"].sessions, wizard.public_id)
+        saved = real_load(app.extensions["readiness_db"].sessions, assessment.id)
+        question = next(q for q in ("strategy_plan",) if q in saved)
+        other = "none" if saved[question] != "none" else "adopted"
+        store.save_answers(app.extensions["readiness_db"].sessions, assessment.id, {question: other})
+    changed = wizard.client.get(wizard.url("report.pdf"))
+    assert changed.status_code == 200 and changed.data.startswith(b"%PDF") and changed.data != first.data
+    assert scorings, "the new answers were scored for their key"

@@ -39,6 +39,9 @@ class Assessment(Base):
     # scored result, so that its report stays what it was when the content changes.
     content_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
     frozen_result: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    # The peer section of its report as it was at submission (or at the last change of consent),
+    # by language: the report does not change when other towns join the pool.
+    frozen_peers: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
 
     # Issue 5: the town workspace it belongs to (None until the owner opens one), and whether
     # contributors may see each other's individual answers (the owner's choice).
@@ -113,6 +116,26 @@ class ReportCache(Base):
     size: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class ReportKey(Base):
+    """The cache key of a report variant of an assessment, and the ``basis`` it was computed on
+    (webapp/report/service.py): while the basis is the same, so is the key, and a download looks
+    it up instead of scoring the answers again."""
+
+    __tablename__ = "report_key"
+    __table_args__ = (UniqueConstraint("subject", "edition", "language", "bilingual", "format",
+                                       name="uq_report_key_variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    edition: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    bilingual: Mapped[bool] = mapped_column(Boolean)
+    format: Mapped[str] = mapped_column(String(8))
+    basis: Mapped[str] = mapped_column(String(64))
+    cache_key: Mapped[str] = mapped_column(String(64))
 
 
 class ReportJob(Base):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from webapp.models import ReportCache, ReportJob, utcnow
+from webapp.models import ReportCache, ReportJob, ReportKey, utcnow
 from webapp.wizard.store import Sessions
 
 ACTIVE = ("queued", "rendering")
@@ -100,6 +100,34 @@ def cache_size(sessions: Sessions) -> tuple[int, int]:
     with sessions() as session:
         n, size = session.execute(select(func.count(), func.coalesce(func.sum(ReportCache.size), 0))).one()
         return int(n), int(size)
+
+
+# ---------------------------------------------------------------------------- stored keys
+
+
+def stored_keys(sessions: Sessions, subject: Subject, basis: str) -> dict[Variant, str]:
+    """The keys of the subject's variants computed on this basis (one indexed read)."""
+    with sessions() as session:
+        rows = session.execute(select(ReportKey.edition, ReportKey.language, ReportKey.bilingual, ReportKey.format,
+                                      ReportKey.cache_key)
+                               .where(ReportKey.subject == subject.name, ReportKey.basis == basis)).all()
+        return {Variant(e, lang, bool(b), f): key for e, lang, b, f, key in rows}
+
+
+def remember_keys(sessions: Sessions, subject: Subject, basis: str, keys: dict[Variant, str]) -> None:
+    """Keep these variants' keys for this basis (replacing those of an older basis)."""
+    if not keys:
+        return
+    try:
+        with sessions.begin() as session:
+            for variant, key in keys.items():
+                session.execute(delete(ReportKey).where(
+                    ReportKey.subject == subject.name,
+                    *(getattr(ReportKey, name) == value for name, value in variant.columns().items())))
+                session.add(ReportKey(subject=subject.name, assessment_id=subject.id, basis=basis, cache_key=key,
+                                      **variant.columns()))
+    except IntegrityError:
+        pass  # another server stored them this very moment: computed from the same basis, the same keys
 
 
 # ---------------------------------------------------------------------------- jobs

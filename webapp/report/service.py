@@ -16,12 +16,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from typing import Iterable
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, g, has_app_context, render_template, request
+from sqlalchemy import func, select
 
 from readiness.content_model import Content
-from readiness.report import ReportMeta, render_html_to_pdf, render_pdf, report_cache_key, report_context
+from readiness.report import (ReportMeta, _catalog_hash, render_html_to_pdf, render_pdf, report_cache_key,
+                              report_context, template_version)
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
 from readiness.snapshot import content_files, content_from_files
@@ -30,7 +33,7 @@ from webapp.wizard import store
 from webapp.workspace import store as wstore
 from webapp.extensions import db
 from webapp import limits
-from webapp.models import Assessment, ReportJob
+from webapp.models import AgreedAnswer, Assessment, Contribution, Invitation, ReportJob
 from webapp.report import jobs, queue
 from webapp.report.jobs import JobState, Subject, Variant
 
@@ -68,10 +71,22 @@ def frozen_for(assessment: Assessment) -> store.Frozen:
 
 def result_for(assessment: Assessment, worded_for: Assessment | None = None) -> AssessmentResult:
     """Score the assessment's answers with its content (in the language of ``worded_for``,
-    default its own): a submitted assessment with the content it was submitted with."""
+    default its own): a submitted assessment with the content it was submitted with.
+
+    Scored once per request (or worker job) for the same answers: the results page, its
+    report keys and its peer figures all ask for it."""
     answers = store.load_answers(db.sessions, assessment.id)
     language = (worded_for or assessment).language
-    return score_assessment(content(assessment, language), answers, assessment.town, assessment.country)
+    scored_with = content(assessment, language)
+    memo: dict | None = g.setdefault("readiness_results", {}) if has_app_context() else None
+    memo_key = (assessment.id, scored_with.digest, language, assessment.town, assessment.country,
+                json.dumps(answers, sort_keys=True, default=str))
+    if memo is not None and memo_key in memo:
+        return memo[memo_key]
+    result = score_assessment(scored_with, answers, assessment.town, assessment.country)
+    if memo is not None:
+        memo[memo_key] = result
+    return result
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -99,10 +114,34 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
     return PreviousAssessment(_day(last.submitted_at or last.updated_at), then, rescored)
 
 
-def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True,
-             edition: str = "summary") -> ReportMeta:
-    from webapp.group import service as group_service  # the group's voices
+def _peers_section(assessment: Assessment, language: str, live: bool = False) -> dict | None:
+    """The peer section of the report: for a submitted assessment as it was frozen at submission
+    (or at the officer's last change of consent); the live figures for a draft, for the results
+    page (``live``), and for a submission made before sections were frozen."""
     from webapp.peers import service as peers_service  # the anonymous peers
+
+    frozen = assessment.frozen_peers or {}
+    if not live and assessment.status == "submitted" and language in frozen:
+        return frozen[language]
+    return peers_service.section_for(content(assessment).for_language(language), assessment, result_for(assessment),
+                                     language)
+
+
+def freeze_peers(assessment: Assessment) -> None:
+    """Keep the peer section of the submitted assessment's report as it is now, in its language
+    and in English (the bilingual summary): the report then stays what it was when other towns
+    join or leave the pool. Called at submission and when the officer joins or leaves the pool."""
+    sections = {lang: _peers_section(assessment, lang, live=True) for lang in {assessment.language, "en"}}
+    with db.sessions.begin() as session:
+        row = session.get(Assessment, assessment.id)
+        if row is not None:
+            row.frozen_peers = sections
+    assessment.frozen_peers = sections
+
+
+def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: bool = True,
+             edition: str = "summary", live_peers: bool = False) -> ReportMeta:
+    from webapp.group import service as group_service  # the group's voices
 
     both = bilingual and assessment.language != "en"
     english = content(assessment).for_language("en")
@@ -117,10 +156,10 @@ def meta_for(assessment: Assessment, bilingual: bool = False, with_previous: boo
         edition=edition,
         previous=previous_for(assessment) if with_previous else None,
         group=group_service.section_for(content(assessment), assessment),
-        peers=peers_service.section_for(content(assessment), assessment, result_for(assessment)),
+        peers=_peers_section(assessment, assessment.language, live_peers),
         # the English part of a bilingual report has these sections in English too
         group_en=group_service.section_for(english, assessment, "en") if both else None,
-        peers_en=peers_service.section_for(english, assessment, result_for(assessment), "en") if both else None,
+        peers_en=_peers_section(assessment, "en", live_peers) if both else None,
     )
 
 
@@ -170,6 +209,52 @@ def report_keys(assessment: Assessment, variants: Iterable[Variant]) -> dict[Var
     return keys
 
 
+def basis(assessment: Assessment) -> str:
+    """A digest of everything a report variant's key depends on, read without scoring: the
+    assessment's row (its answers' saves, town, language, voice settings, submission, frozen
+    content and peers all change ``updated_at`` or a column), its group (contributions, agreed
+    answers, invitations), the other assessments of its workspace (the previous one), and the
+    report's templates and translations. While it is the same, so is each variant's key
+    (stored in report_key), so a download of a ready report is a look-up and a file read.
+    Conservative: a change that does not alter the document only costs one scoring."""
+    a = assessment
+    with db.sessions() as session:
+        related = session.execute(select(
+            select(func.count()).where(Contribution.assessment_id == a.id).scalar_subquery(),
+            select(func.max(Contribution.updated_at)).where(Contribution.assessment_id == a.id).scalar_subquery(),
+            select(func.count()).where(AgreedAnswer.assessment_id == a.id).scalar_subquery(),
+            select(func.max(AgreedAnswer.created_at)).where(AgreedAnswer.assessment_id == a.id).scalar_subquery(),
+            select(func.count()).where(Invitation.assessment_id == a.id).scalar_subquery(),
+            select(func.max(Invitation.created_at)).where(Invitation.assessment_id == a.id).scalar_subquery(),
+            select(func.count(Invitation.revoked_at)).where(Invitation.assessment_id == a.id).scalar_subquery(),
+            select(func.count()).where(Assessment.workspace_id == a.workspace_id).scalar_subquery(),
+            select(func.max(Assessment.updated_at)).where(Assessment.workspace_id == a.workspace_id)
+            .scalar_subquery(),
+        )).one()
+    own = (a.id, a.updated_at, a.answer_revision, a.status, a.submitted_at, a.language, a.town, a.country,
+           a.contact_role, a.owner_role, a.show_names, a.content_digest, a.content_version, a.workspace_id,
+           a.frozen_peers)
+    code = (content(a).digest, template_version(), _catalog_hash(a.language), _catalog_hash("en"))
+    blob = json.dumps([own, list(related), code], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def keys_for(assessment: Assessment, variants: Iterable[Variant]) -> dict[Variant, str]:
+    """The cache key of each variant: looked up when it was stored on the same basis, else
+    computed (scoring once) and stored. The basis is read before the keys are computed, so a
+    change made meanwhile leaves the stored keys under a basis that is already out of date."""
+    wanted = list(variants)
+    subject = subject_of(assessment)
+    on = basis(assessment)
+    known = jobs.stored_keys(db.sessions, subject, on)
+    missing = [v for v in wanted if v not in known]
+    if missing:
+        computed = report_keys(assessment, missing)
+        jobs.remember_keys(db.sessions, subject, on, computed)
+        known.update(computed)
+    return {v: known[v] for v in wanted}
+
+
 def state(subject: Subject, key: str) -> JobState | None:
     """Where a document stands: ready, queued (with its position), rendering, failed; None if
     nobody asked for it yet (or its copy left the cache)."""
@@ -209,14 +294,26 @@ def request_render(subject: Subject, variant: Variant, key: str, source: str | N
     return state(subject, key) or JobState("queued")
 
 
+def after_submission(assessment: Assessment) -> None:
+    """The report of a just submitted assessment: its peer figures frozen, the keys of every
+    variant the results page offers stored (so that page and the downloads need no scoring),
+    and the summary queued so that it is ready by the time the officer asks for it."""
+    freeze_peers(assessment)
+    offered = offered_variants(assessment)
+    keys = keys_for(assessment, offered)
+    if current_app.config["PRERENDER_REPORT"]:
+        request_render(subject_of(assessment), offered[0], keys[offered[0]])
+
+
 def request_report(assessment: Assessment, variant: Variant) -> JobState:
-    key = report_keys(assessment, [variant])[variant]
+    key = keys_for(assessment, [variant])[variant]
     return request_render(subject_of(assessment), variant, key)
 
 
 def cached_report(assessment: Assessment, variant: Variant) -> bytes | None:
-    """This variant of the current answers, if it is ready: a read, never a render."""
-    key = report_keys(assessment, [variant])[variant]
+    """This variant of the current answers, if it is ready: a read, never a render (nor a
+    scoring, while the variant's stored key is on the current basis)."""
+    key = keys_for(assessment, [variant])[variant]
     return jobs.cached(db.sessions, subject_of(assessment), key)
 
 
@@ -274,14 +371,15 @@ def _assessment(assessment_id: int | None) -> Assessment | None:
 def results_view(assessment: Assessment) -> dict:
     """The view model of the results page: the same one the PDF report is built from.
     (The page does not show the comparison with a previous assessment: not scored here.)"""
-    return report_context(content(assessment), result_for(assessment), meta_for(assessment, with_previous=False))
+    return report_context(content(assessment), result_for(assessment),
+                          meta_for(assessment, with_previous=False, live_peers=True))
 
 
 def report_states(assessment: Assessment) -> list[tuple[Variant, JobState | None]]:
     """Each variant the results page offers, with where it stands. The summary is asked for
     when it was not (submitted before the queue existed, or its copy left the cache)."""
     offered = offered_variants(assessment)
-    keys = report_keys(assessment, offered)
+    keys = keys_for(assessment, offered)
     subject = subject_of(assessment)
     states = [(v, state(subject, keys[v])) for v in offered]
     if current_app.config["PRERENDER_REPORT"] and states[0][1] is None:

@@ -265,9 +265,9 @@ def submit(public_id: str) -> Any:
     store.mark_submitted(db.sessions, assessment.id, report_service.frozen_for(assessment))
     # the anonymous peer pool, only with the officer's consent (a tick, off by default)
     peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
-    if current_app.config["PRERENDER_REPORT"]:  # the summary is ready by the time the officer asks for it
-        submitted = owned(public_id)  # as submitted: frozen content, in the peer pool or not
-        report_service.request_report(submitted, report_service.report_variant(submitted))
+    # as submitted (frozen content, in the peer pool or not): its report's peer figures and keys
+    # are kept, and the summary queued
+    report_service.after_submission(owned(public_id))
     return redirect(url_for("assess.results", public_id=public_id))
 
 
@@ -278,6 +278,7 @@ def peer_consent(public_id: str) -> Any:
     if assessment.status != "submitted":
         abort(404)
     peers_service.set_consent(assessment, report_service.result_for(assessment), request.form.get("peers") == "1")
+    report_service.freeze_peers(assessment)  # the officer's own act: the report says so from now on
     return redirect(url_for("assess.results", public_id=public_id, _anchor="peers-title"))
 
 
