@@ -42,7 +42,9 @@ class _Unanswered:
 _PLACEHOLDER = _Unanswered()
 
 
-def _macros() -> Any:
+def macros() -> Any:
+    """templates/_macros.html as a module, made once per app: ``{% from ... import %}`` in a page
+    compares the page's globals with the module's on every render (a thirtieth of a step page)."""
     return current_app.jinja_env.get_template("_macros.html").module
 
 
@@ -58,7 +60,7 @@ def choice_inputs(q: Question, chosen: Any) -> Markup:
     key = (id(q), str(get_locale() or ""), ticked)
     found = kept.get(key)
     if found is None or found[0] is not q:
-        found = (q, Markup(_macros().choices(q, chosen)))
+        found = (q, Markup(macros().choices(q, chosen)))
         if len(kept) < KEPT:
             kept[key] = found  # the question is kept with it, so its id stays its own
     return found[1]
@@ -77,14 +79,14 @@ def question_block(field: Any, q: Question, conditional: str | None, show_if: st
     glossed = current_app.jinja_env.filters["glossed"]
     help_text = glossed(q.help) if q.help else None
     if field.errors or field.flags.contradicted:
-        return Markup(_macros().question(field, q, conditional, show_if, help_text))
+        return Markup(macros().question(field, q, conditional, show_if, help_text))
     kept: dict[tuple, tuple[Question, Markup, Markup] | None] = current_app.extensions.setdefault(QUESTIONS_EXTENSION, {})
     key = (id(q), str(get_locale() or ""), conditional, show_if, help_text)
     found = kept.get(key)
     if found is None or found[0] is not q:
-        parts = str(_macros().question(_PLACEHOLDER_FIELD, q, conditional, show_if, help_text)).split(_SLOT)
+        parts = str(macros().question(_PLACEHOLDER_FIELD, q, conditional, show_if, help_text)).split(_SLOT)
         if len(parts) != 2:  # not one place for the answer: rendered in full every time
-            return Markup(_macros().question(field, q, conditional, show_if, help_text))
+            return Markup(macros().question(field, q, conditional, show_if, help_text))
         found = (q, Markup(parts[0]), Markup(parts[1]))
         if len(kept) < KEPT:
             kept[key] = found  # the question is kept with it, so its id stays its own

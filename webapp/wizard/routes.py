@@ -214,7 +214,7 @@ def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, r
     # One url_for for the whole step list: the step id is the URL's last part, percent-encoded.
     url = url_for("assess.step", public_id=assessment.public_id, step_id="_")[:-1]
     step_urls = {s.id: url + quote(s.id, safe="") for s in steps}
-    return render_template("step.html", assessment=assessment, step=current, form=form, questions=shown,
+    return render_template("step.html", macros=pages.macros(), assessment=assessment, step=current, form=form, questions=shown,
                            conditional=conditional, show_if=show_if, errors=errors, steps=steps, step_urls=step_urls,
                            revisions=revisions, storage_fault=storage_fault)
 
