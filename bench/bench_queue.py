@@ -10,7 +10,8 @@ gunicorn.conf.py (2 sync workers, SQLite) and one Celery render worker (2 childr
    polled back to back: failed checks; then SIGTERM to gunicorn: seconds to exit, processes
    left, port free;
 3. bilingual alternation: 2 clients alternate bilingual and plain downloads while 6 other
-   users download their ready reports: refused downloads of the others;
+   users download their ready reports: refused downloads of the others; then a ready report's
+   download against a static file of the same server, interleaved: p50/p99 and their ratio;
 4. floods: 300 new assessments from one client, 200 bad links spread over /r/ /w/ /i/:
    refused by the shared limits; the flooder's valid link and other clients unaffected.
 """
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("BENCH_QUEUE_SECONDS", "15"))
 STEP = "cooperation"  # a wizard step of average size
+DOWNLOAD_ROUNDS = int(os.environ.get("BENCH_DOWNLOAD_ROUNDS", "300"))
 
 
 def free_port() -> int:
@@ -287,6 +289,16 @@ def main() -> int:
         for t in alternators + downloaders:
             t.join()
 
+        # ready downloads against a bare static file of the same server, interleaved (no renders now)
+        reader, (_, ready_pid) = others[0][0], others[0]
+        ready_times, static_times, ready_bad = [], [], 0  # type: ignore[var-annotated]
+        for _ in range(DOWNLOAD_ROUNDS):
+            for path, out in ((f"/a/{ready_pid}/report.pdf", ready_times), ("/static/app.css", static_times)):
+                t0 = time.perf_counter()
+                status, body, _ = reader.request(path)
+                out.append(time.perf_counter() - t0)  # seconds, as percentile() expects
+                ready_bad += out is ready_times and (status != 200 or not body.startswith(b"%PDF"))
+
         # floods
         flooder = WizardClient(base, "10.0.9.9")
         _, flood_link = new_assessment(flooder)
@@ -360,6 +372,12 @@ def main() -> int:
         print(f"  bilingual alternation: others' downloads {len(other_times)}, refused {len(other_errors)}, "
               f"p50 {percentile(other_times, 0.5):.1f} ms (target < 50 ms); the alternating clients' downloads not "
               f"served from the cache: {len(alt_refused)}")
+        print(f"  ready report download vs /static/app.css (same server, interleaved, {DOWNLOAD_ROUNDS} each): "
+              f"p50 {percentile(ready_times, 0.5):.1f} / {percentile(static_times, 0.5):.1f} ms, "
+              f"p99 {percentile(ready_times, 0.99):.1f} / {percentile(static_times, 0.99):.1f} ms; ratio p50 "
+              f"{percentile(ready_times, 0.5) / percentile(static_times, 0.5):.2f}, p99 "
+              f"{percentile(ready_times, 0.99) / percentile(static_times, 0.99):.2f}; not a PDF: {ready_bad} "
+              f"(target p50 < 50 ms)")
         print(f"  flood: 300 new assessments from one client: {flood.count(303)} created, {flood.count(429)} refused; "
               f"200 bad links: {guesses.count(404)} answered, {guesses.count(429)} refused; "
               f"its valid link {valid.count(302)}/5 accepted; another client's page {bystander}")

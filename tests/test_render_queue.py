@@ -95,6 +95,10 @@ def job_rows(app: Flask) -> list[ReportJob]:
 
 
 def wait_for(predicate: Any, seconds: float, what: str, worker: Worker) -> None:
+    """Poll the job's state until ``predicate`` holds; fail at once if the worker died. The bound
+    grows with the machine's load (a render at load 10 on 2 cores takes ~5x as long), so a loaded
+    machine waits longer but a job that never gets there still fails."""
+    seconds *= max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline or worker.process.poll() is not None:

@@ -23,6 +23,9 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 if os.environ.get("REMAP_SIGTERM") != "SIGQUIT":  # read by billiard before this module: make worker sets it
     logging.getLogger(__name__).warning("REMAP_SIGTERM=SIGQUIT is not set: SIGTERM will wait for a running render "
                                         "to finish instead of putting it back on the queue")
+# Render children run at a lower CPU priority than the web workers: on a small machine a step
+# page then waits for no render (a render just takes a little longer when the web is busy).
+RENDER_NICE = 10
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 
@@ -32,3 +35,4 @@ def _child_started(**_: Any) -> None:
     # Each pool child: its own database connections (never the parent's) and a memory bound.
     flask_app.extensions["readiness_db"].engine.dispose(close=False)
     limit_memory(int(flask_app.config["RENDER_MAX_MEMORY_MB"]))
+    os.nice(RENDER_NICE)
