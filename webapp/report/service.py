@@ -20,7 +20,7 @@ import json
 from typing import Iterable
 
 from flask import Response, current_app, g, has_app_context, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from readiness.content_model import Content
 from readiness.report import (ReportMeta, _catalog_hash, render_html_to_pdf, render_pdf, report_cache_key,
@@ -33,7 +33,7 @@ from webapp.wizard import store
 from webapp.workspace import store as wstore
 from webapp.extensions import db
 from webapp import limits
-from webapp.models import AgreedAnswer, Assessment, Contribution, Invitation, ReportJob
+from webapp.models import AgreedAnswer, Answer, Assessment, Contribution, Invitation, ReportJob
 from webapp.report import jobs, queue
 from webapp.report.jobs import JobState, Subject, Variant
 
@@ -211,15 +211,20 @@ def report_keys(assessment: Assessment, variants: Iterable[Variant]) -> dict[Var
 
 def basis(assessment: Assessment) -> str:
     """A digest of everything a report variant's key depends on, read without scoring: the
-    assessment's row (its answers' saves, town, language, voice settings, submission, frozen
-    content and peers all change ``updated_at`` or a column), its group (contributions, agreed
+    assessment's columns that reach the report (town, language, voice settings, submission,
+    frozen content and peers; not its link, whose rotation changes no document), its answers
+    (how many, the last change), its group (contributions, agreed
     answers, invitations), the other assessments of its workspace (the previous one), and the
     report's templates and translations. While it is the same, so is each variant's key
     (stored in report_key), so a download of a ready report is a look-up and a file read.
     Conservative: a change that does not alter the document only costs one scoring."""
     a = assessment
+    # the other assessments of its workspace (none without one: NULL would match every loose one)
+    town = Assessment.workspace_id == a.workspace_id if a.workspace_id is not None else false()
     with db.sessions() as session:
         related = session.execute(select(
+            select(func.count()).where(Answer.assessment_id == a.id).scalar_subquery(),
+            select(func.max(Answer.updated_at)).where(Answer.assessment_id == a.id).scalar_subquery(),
             select(func.count()).where(Contribution.assessment_id == a.id).scalar_subquery(),
             select(func.max(Contribution.updated_at)).where(Contribution.assessment_id == a.id).scalar_subquery(),
             select(func.count()).where(AgreedAnswer.assessment_id == a.id).scalar_subquery(),
@@ -227,11 +232,10 @@ def basis(assessment: Assessment) -> str:
             select(func.count()).where(Invitation.assessment_id == a.id).scalar_subquery(),
             select(func.max(Invitation.created_at)).where(Invitation.assessment_id == a.id).scalar_subquery(),
             select(func.count(Invitation.revoked_at)).where(Invitation.assessment_id == a.id).scalar_subquery(),
-            select(func.count()).where(Assessment.workspace_id == a.workspace_id).scalar_subquery(),
-            select(func.max(Assessment.updated_at)).where(Assessment.workspace_id == a.workspace_id)
-            .scalar_subquery(),
+            select(func.count()).where(town).scalar_subquery(),
+            select(func.max(Assessment.updated_at)).where(town).scalar_subquery(),
         )).one()
-    own = (a.id, a.updated_at, a.answer_revision, a.status, a.submitted_at, a.language, a.town, a.country,
+    own = (a.id, a.answer_revision, a.share_contributions, a.status, a.submitted_at, a.language, a.town, a.country,
            a.contact_role, a.owner_role, a.show_names, a.content_digest, a.content_version, a.workspace_id,
            a.frozen_peers)
     code = (content(a).digest, template_version(), _catalog_hash(a.language), _catalog_hash("en"))
@@ -299,6 +303,7 @@ def after_submission(assessment: Assessment) -> None:
     variant the results page offers stored (so that page and the downloads need no scoring),
     and the summary queued so that it is ready by the time the officer asks for it."""
     freeze_peers(assessment)
+    assessment = _assessment(assessment.id) or assessment  # as stored: its basis has the new updated_at
     offered = offered_variants(assessment)
     keys = keys_for(assessment, offered)
     if current_app.config["PRERENDER_REPORT"]:
