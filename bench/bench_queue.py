@@ -36,16 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_crash import free_port  # noqa: E402 - the benches' shared helpers (same folder)
 BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("BENCH_QUEUE_SECONDS", "15"))
 STEP = "cooperation"  # a wizard step of average size
 DOWNLOAD_ROUNDS = int(os.environ.get("BENCH_DOWNLOAD_ROUNDS", "300"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_port(port: int, timeout: float = 90) -> None:

@@ -108,9 +108,20 @@ def _hash_files(report_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> str
     return h.hexdigest()[:16]
 
 
-def _catalog_hash(language: str) -> str:
+def catalog_hash(language: str) -> str:
+    """A hash of the language's message catalog ("" without one), read again only when the
+    file changed (a stat each, as ``template_version``): report keys are worked out per request."""
     po = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
-    return hashlib.sha256(po.read_bytes()).hexdigest()[:16] if po.exists() else ""
+    try:
+        st = po.stat()
+    except FileNotFoundError:
+        return ""
+    return _hash_catalog(str(po), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _hash_catalog(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMeta) -> str:
@@ -135,7 +146,7 @@ def report_cache_key(content: Content, result: AssessmentResult, meta: ReportMet
         "content": content.digest,
         "template": template_version(),
         # a corrected translation must not be served from an old PDF
-        "catalog": _catalog_hash(meta.language),
+        "catalog": catalog_hash(meta.language),
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

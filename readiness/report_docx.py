@@ -91,13 +91,11 @@ def build_docx(content: Content, result: AssessmentResult, meta: ReportMeta) -> 
         else:
             doc.add_paragraph(_("No dimension score moved."))
         # the same sentences as the PDF's progress box: the first few named, then how many more
-        def named(titles: list[str], more: int) -> str:
-            tail = " " + ngettext("and %(num)s more", "and %(num)s more", more) % {"num": more} if more else ""
-            return "; ".join(titles) + tail + "."
-        resolved, new = changes["risks_resolved"], changes["risks_new"]
+        resolved, new, more = changes["risks_resolved"], changes["risks_new"], changes["resolved_more"]
         if resolved:
+            tail = " " + ngettext("and %(num)s more", "and %(num)s more", more) % {"num": more} if more else ""
             doc.add_paragraph(ngettext("%(num)s risk resolved:", "%(num)s risks resolved:", len(resolved)) % {"num": len(resolved)}
-                              + " " + named(changes["resolved_named"], changes["resolved_more"]))
+                              + " " + "; ".join(changes["resolved_named"]) + tail + ".")
         else:
             doc.add_paragraph(_("No risk was resolved since then."))
         if new:  # counted, not named: the one-page summary keeps to one page (the new ones are in the priorities)

@@ -198,15 +198,15 @@ def _locale(language: str) -> Locale:
 def iso_date_words(value: str, language: str) -> str:
     """A bibliography date (a year, a day, or an interval of days in ISO form) in the
     words of the report's language: "2017", "9 October 2017", "29–30 October 2009"."""
-    if "/" in value:
-        start, end = (dt.date.fromisoformat(x) for x in value.split("/"))
-        last = format_date(end, format="long", locale=_locale(language))
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}–{last}"  # 29–30 October 2009 / 29–30 de outubro de 2009
-        return f"{format_date(start, format='long', locale=_locale(language))} – {last}"
     if len(value) == 4:
         return value
-    return format_date(dt.date.fromisoformat(value), format="long", locale=_locale(language))
+    start, *rest = (dt.date.fromisoformat(x) for x in value.split("/"))
+    if not rest:
+        return _date_words(start, language)
+    end = rest[0]
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{_date_words(end, language)}"  # 29–30 October 2009 / 29–30 de outubro de 2009
+    return f"{_date_words(start, language)} – {_date_words(end, language)}"
 
 
 def bibliography_view(content: Content, gettext: Gettext = _english, language: str = "en") -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from flask import Response, current_app, g, has_app_context, render_template, re
 from sqlalchemy import false, func, select
 
 from readiness.content_model import Content
-from readiness.report import (ReportMeta, _catalog_hash, render_html_to_pdf, render_pdf, report_cache_key,
+from readiness.report import (ReportMeta, catalog_hash, render_html_to_pdf, render_pdf, report_cache_key,
                               report_context, template_version)
 from readiness.report_changes import PreviousAssessment
 from readiness.scoring import AssessmentResult, score_assessment
@@ -238,7 +238,7 @@ def basis(assessment: Assessment) -> str:
     own = (a.id, a.answer_revision, a.share_contributions, a.status, a.submitted_at, a.language, a.town, a.country,
            a.contact_role, a.owner_role, a.show_names, a.content_digest, a.content_version, a.workspace_id,
            a.frozen_peers)
-    code = (content(a).digest, template_version(), _catalog_hash(a.language), _catalog_hash("en"))
+    code = (content(a).digest, template_version(), catalog_hash(a.language), catalog_hash("en"))
     blob = json.dumps([own, list(related), code], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Mapping
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached, sessionmaker
 
@@ -24,6 +24,11 @@ from webapp.models import Answer, Assessment, ContentSnapshot, utcnow
 from webapp.tokens import hash_token, new_token
 
 Sessions = sessionmaker[Session]
+
+
+def _engine(sessions: Sessions) -> Engine:
+    """The engine the sessions are bound to: the hot paths below use it directly, without a session."""
+    return sessions.kw["bind"]
 
 # What a database that cannot store (disk full, read-only, unreachable) raises: the views
 # answer 503 and keep what was typed. PostgreSQL reports a read-only database (a standby,
@@ -98,7 +103,7 @@ def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | 
     so that a page never pairs an assessment or old values with newer revisions."""
     if not public_id or len(public_id) > 32:
         return None
-    engine = sessions.kw["bind"]
+    engine = _engine(sessions)
     # A read: a deferred transaction, which in SQLite's WAL mode never waits for a save (db.py).
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         rows = conn.execute(_WITH_ANSWERS, {"public_id": public_id}).all()
@@ -208,7 +213,7 @@ def save_answers(
     now = utcnow()
     # Plain statements on one connection, not a session and the ORM's unit of work: a save is a
     # handful of rows, and the session's bookkeeping cost more than the writes.
-    with sessions.kw["bind"].begin() as conn:
+    with _engine(sessions).begin() as conn:
         # Saves to one assessment are serialised: SQLite through BEGIN IMMEDIATE (db.py),
         # PostgreSQL through the row lock the first statement takes, so the read-check-write
         # below is never interleaved.
