@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import importlib
 import json
 import sys
@@ -316,7 +317,8 @@ def cmd_network(args: argparse.Namespace) -> int:
     if args.output:
         from .network_view import network_pdf
 
-        Path(args.output).write_bytes(network_pdf(content, result, args.name))
+        # answers files carry no submission dates: the document is as of the day it is made
+        Path(args.output).write_bytes(network_pdf(content, result, args.name, as_of=dt.date.today()))
     out = {"name": args.name, **result.to_json()}
     if args.output:
         out["pdf"] = args.output

@@ -86,20 +86,24 @@ def network_context(content: Content, result: NetworkResult, name: str, gettext:
     }
 
 
-def network_html(content: Content, result: NetworkResult, name: str, language: str = "en",
-                 day: dt.date | None = None) -> str:
+def network_html(content: Content, result: NetworkResult, name: str, language: str = "en", *,
+                 as_of: dt.date) -> str:
     """The network's report as HTML (milliseconds: the web app builds it in the request and
-    its render queue turns it into a PDF)."""
+    its render queue turns it into a PDF).
+
+    ``as_of``: the date of the newest data it shows (the web app: the latest submission of a
+    member it shows), never the day it is made: its cached PDF is keyed by this HTML, so the
+    same data must make the same document (not a new one, rendered again, every day)."""
     from .report import REPORT_DIR, _environment
 
     ctx = network_context(content, result, name, ui_translations(language).gettext)
     css = Markup((REPORT_DIR / "network.css").read_text(encoding="utf-8"))
     return _environment(language).get_template("network.html").render(
-        **ctx, css=css, language=language, date=_date_words(day or dt.date.today(), language), version=content.version)
+        **ctx, css=css, language=language, date=_date_words(as_of, language), version=content.version)
 
 
-def network_pdf(content: Content, result: NetworkResult, name: str, language: str = "en",
-                day: dt.date | None = None) -> bytes:
+def network_pdf(content: Content, result: NetworkResult, name: str, language: str = "en", *,
+                as_of: dt.date) -> bytes:
     from .report import render_html_to_pdf  # WeasyPrint only when needed
 
-    return render_html_to_pdf(network_html(content, result, name, language, day))
+    return render_html_to_pdf(network_html(content, result, name, language, as_of=as_of))

@@ -4,6 +4,7 @@ the network PDF; a town leaving takes its data with it. The CLI uses the same en
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from io import BytesIO
@@ -125,3 +126,54 @@ def test_cli_network_side_by_side_shared_risks_and_nearest(tmp_path, capsys, con
     assert all(len(m["dimensions"]) == len(content.dimensions) for m in out["members"])
     assert out["shared_risks"] and all(r["towns"] == ["Basso", "Medio"] and r["of"] == 3 for r in out["shared_risks"])
     assert out["nearest"][0]["towns"] == ["Basso", "Medio"] and out["nearest"][0]["distance"] == 0
+
+
+class _NextDay:
+    """Stands for the ``datetime`` module on the following day (what a module reads as today)."""
+
+    class date(dt.date):
+        @classmethod
+        def today(cls):  # type: ignore[no-untyped-def,override]
+            return dt.date.today() + dt.timedelta(days=1)
+
+    class datetime(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return dt.datetime.now(tz) + dt.timedelta(days=1)
+
+    timedelta, timezone = dt.timedelta, dt.timezone
+
+
+def test_the_network_report_is_as_of_its_data_so_the_same_data_make_the_same_document(app, content, monkeypatch):
+    import readiness.network_view
+    import webapp.network.routes
+    from sqlalchemy import text as sql
+
+    towns = [town_with_workspace(app, content, name, weak) for name in ("Mizil", "Enguera")]
+    lead = app.test_client()
+    page = lead.get("/networks/new").get_data(as_text=True)
+    html = shown_after(lead, lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "Oeste"}))
+    net_url = "/net/" + re.search(r'action="/net/([0-9a-f]+)/invite-link"', html).group(1)
+    join_link = re.search(r'id="join-link"[^>]*value="http://localhost(/nj/[^"]+)"', html).group(1)
+    for w in towns:
+        join(w, join_link, share=True)
+    engine = app.extensions["readiness_db"].engine
+    with engine.begin() as conn:  # submitted on two past days: the report is as of the later one
+        for w, day in zip(towns, ("2026-01-10 09:00:00", "2026-03-04 16:30:00")):
+            conn.execute(sql("UPDATE assessment SET submitted_at = :d WHERE public_id = :p"), {"d": day, "p": w.public_id})
+
+    def download() -> tuple[bytes, list[tuple[str, str]]]:
+        pdf = lead.get(net_url + "/network.pdf")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        with engine.connect() as conn:
+            rows = conn.execute(sql("SELECT cache_key, CAST(created_at AS TEXT) FROM report_cache "
+                                    "WHERE subject LIKE 'n%'")).all()
+        return pdf.data, [tuple(r) for r in rows]
+
+    today, cached = download()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(today)).pages)
+    assert "as of 4 March 2026" in text
+    for module in (readiness.network_view, webapp.network.routes):
+        monkeypatch.setattr(module, "dt", _NextDay)
+    tomorrow, cached_tomorrow = download()
+    assert tomorrow == today and cached_tomorrow == cached and len(cached) == 1  # not rendered again

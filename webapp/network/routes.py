@@ -9,6 +9,7 @@ once, on the page the request that made it redirects to.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -59,18 +60,27 @@ def _kept_members() -> frozenset[int]:
     return frozenset(int(v) for v in request.form.getlist("keep") if v.isdigit() and len(v) < 12)
 
 
-def _result(net: Network) -> tuple[network_core.NetworkResult, dict[int, Any]]:
-    """Each member's latest submitted assessment, scored; what it does not share stays out."""
-    members, details = [], {}
+def _result(net: Network) -> tuple[network_core.NetworkResult, dict[int, Any], dt.date]:
+    """Each member's latest submitted assessment, scored; what it does not share stays out.
+    With the date of the newest submission shown (the network's creation if none): the
+    report is "as of" its data, so the same data make the same document."""
+    members, details, submitted_at = [], {}, []
     for m, ws in access.live_members(net):
         submitted = [a for a in wstore.assessments(db.sessions, ws.id) if a.status == "submitted"]
         last = submitted[-1] if submitted else None
+        if last is not None and last.submitted_at is not None:
+            submitted_at.append(_utc(last.submitted_at))
         # scored in the language of this page, like every other page of the viewer
         result = score_assessment(content(), store.load_answers(db.sessions, last.id), last.town, last.country) if last else None
         members.append(network_core.Member(str(m.id), ws.town, ws.country, result, m.share_details))
         if m.share_details and result is not None:
             details[m.id] = result
-    return network_core.network_result(content(), members), details
+    as_of = max(submitted_at) if submitted_at else _utc(net.created_at)
+    return network_core.network_result(content(), members), details, as_of.date()
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite keeps no zone
 
 
 def _answers_view(result: Any) -> list[dict[str, Any]]:
@@ -140,7 +150,7 @@ def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
     """The network's page; ``new``: links just made, shown once (never kept in the cookie)."""
     links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
              if new.get(k)}
-    result, details = _result(net)
+    result, details, _as_of = _result(net)
     view = network_context(content(), result, net.name, gettext, screen=True)
     shared = {int(m["key"]): m for m in view["members"]}
     extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
@@ -166,10 +176,10 @@ def new_lead_link(net_id: str) -> Any:
 @bp.get("/net/<net_id>/network.pdf")
 def pdf(net_id: str) -> Response:
     net, _ = access.network(net_id)
-    result, _details = _result(net)
+    result, _details, as_of = _result(net)
     language = content().language or "en"
     # rendered by the queue's workers: a file read once it is ready, a page that waits for it before
-    html = network_html(content(), result, net.name, language=language)
+    html = network_html(content(), result, net.name, language=language, as_of=as_of)
     body, state = documents.cached_or_queued(Subject("n", net.id), Variant("network", language), html)
     if body is None:
         return documents.preparing_page(state, gettext("The network's report"),
