@@ -87,6 +87,25 @@ def next_button(page):  # type: ignore[no-untyped-def]
     return page.locator("button[name=action][value=next]")
 
 
+def walk_to_results(page, check) -> str:  # type: ignore[no-untyped-def]
+    """From the resume link page: every step answered (its error page first), the review,
+    the submission; ``check(name)`` looks at each page on the way. Returns the results URL."""
+    page.get_by_role("link", name="Continue the assessment").click()
+    next_button(page).click()
+    check("step with errors")
+    while "/step/" in page.url:
+        check("step " + page.url.rsplit("/", 1)[1])
+        answer_every_question_on_the_page(page)
+        next_button(page).click()
+    check("review")
+    page.get_by_role("button", name="Submit and see the results").click()
+    check("results")
+    results_url: str = page.url
+    page.get_by_role("link", name="Compare side by side").first.click()
+    check("compare")
+    return results_url
+
+
 # axe-core impacts that fail a page.
 BLOCKING = {"serious", "critical"}
 

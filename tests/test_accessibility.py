@@ -8,7 +8,7 @@ phone and at 200% zoom: tests/test_phone.py.
 from __future__ import annotations
 
 import pytest
-from browser_support import answer_every_question_on_the_page, create_assessment, next_button, violations
+from browser_support import create_assessment, violations, walk_to_results
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +26,7 @@ def test_every_page_type_has_no_serious_violation(browser, live_server: str):
     check("start form with errors")
     create_assessment(page, live_server)
     check("resume link page")
-    page.get_by_role("link", name="Continue the assessment").click()
-    next_button(page).click()
-    check("wizard step with errors")
-    while "/step/" in page.url:
-        check(f"wizard step {page.url.rsplit('/', 1)[1]}")
-        answer_every_question_on_the_page(page)
-        next_button(page).click()
-    check("review")
-    page.get_by_role("button", name="Submit and see the results").click()
-    check("results")
-    results_url = page.url
-    page.get_by_role("link", name="Compare side by side").first.click()
-    check("side by side with a case")
+    results_url = walk_to_results(page, check)
     page.goto(live_server + "/cases")
     check("case library")
     page.goto(live_server + "/cases?type=hub")

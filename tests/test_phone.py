@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from browser_support import answer_every_question_on_the_page, create_assessment, next_button, violations
+from browser_support import create_assessment, next_button, violations, walk_to_results
 from flask import template_rendered
 from werkzeug.serving import make_server
 
@@ -126,19 +126,7 @@ def test_every_page_type_fits_a_phone_and_200_percent_zoom(browser, live_server:
         # a long town name is where a header clips first
         create_assessment(page, live_server, town="Castelnuovo di Garfagnana e Valle del Serchio")
         check("link")
-        page.get_by_role("link", name="Continue the assessment").click()
-        next_button(page).click()
-        check("step with errors")
-        while "/step/" in page.url:
-            check("step " + page.url.rsplit("/", 1)[1])
-            answer_every_question_on_the_page(page)
-            next_button(page).click()
-        check("review")
-        page.get_by_role("button", name="Submit and see the results").click()
-        check("results")
-        results_url = page.url
-        page.get_by_role("link", name="Compare side by side").first.click()
-        check("compare")
+        results_url = walk_to_results(page, check)
         for name, path in (("cases", "/cases"), ("cases filtered", "/cases?type=hub"),
                            ("case", "/cases/creative-valley"), ("glossary", "/glossary"),
                            ("not found", "/a/nonexistent/review")):

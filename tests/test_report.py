@@ -21,9 +21,10 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import best_answers
+from towns import mixed_answers
 
 from readiness import chart, report
-from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX, check_answers
+from readiness.answers import COUNTRY_MAX, ROLE_MAX, TOWN_NAME_MAX
 from readiness.content import Content, load_content
 from readiness.models import DONT_KNOW, QuestionType
 from readiness.report import ReportMeta, SafeURLFetcher
@@ -45,32 +46,6 @@ def squash(text: str) -> str:
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def realistic_answers(content: Content, text: str = "Notes from the working group.") -> dict[str, Any]:
-    """A deterministic mix over whatever questions exist: low, middle and high
-    answers, some "don't know", a few left unanswered, text where asked."""
-    raw: dict[str, Any] = {}
-    for i, q in enumerate(content.questions.values()):
-        if not q.required and i % 11 == 7:
-            continue  # unanswered
-        if q.type == QuestionType.text:
-            raw[q.id] = text
-        elif q.dont_know and i % 4 == 1:
-            raw[q.id] = [DONT_KNOW] if q.type == QuestionType.multi else DONT_KNOW
-        elif q.type == QuestionType.number:
-            bands = sorted(q.score_bands, key=lambda b: b.min)
-            value = bands[(i * 3) % len(bands)].min if bands else (q.min or 1)
-            if q.max is not None:
-                value = min(value, q.max)
-            raw[q.id] = int(value)
-        elif q.type == QuestionType.multi:
-            options = [o.value for o in q.options if not o.exclusive]
-            raw[q.id] = sorted({options[i % len(options)], options[(i + 2) % len(options)]})
-        else:
-            options = [o.value for o in q.options if o.value != DONT_KNOW]
-            raw[q.id] = options[(i * 7) % len(options)]
-    return check_answers(content.questions, raw)
 
 
 def render(content: Content, answers: dict[str, Any], meta: ReportMeta) -> tuple[bytes, SafeURLFetcher, AssessmentResult]:
@@ -95,7 +70,7 @@ def meta() -> ReportMeta:
 
 @pytest.fixture(scope="session")
 def rendered(rcontent: Content, meta: ReportMeta) -> dict[str, Any]:
-    answers = realistic_answers(rcontent)
+    answers = mixed_answers(rcontent)
     pdf, fetcher, result = render(rcontent, answers, meta)
     return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "result": result, "answers": answers}
 
@@ -143,7 +118,7 @@ def attacked(attack_content: Content, canary: tuple[Path, str]) -> dict[str, Any
     town, country, role = strings[0], strings[2], strings[1]
     meta = ReportMeta(town=town, country=country, assessment_id="attack", created=CREATED, contact_role=role,
                       edition="full")  # the full report prints every typed answer
-    answers = realistic_answers(attack_content, text=" ".join(strings))
+    answers = mixed_answers(attack_content, text=" ".join(strings))
     pdf, fetcher, result = render(attack_content, answers, meta)
     return {"pdf": pdf, "text": pdf_text(pdf), "fetcher": fetcher, "strings": strings, "meta": meta, "result": result}
 
