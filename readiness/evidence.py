@@ -13,7 +13,38 @@ standard"), using the bibliography (``sources/bibliography.yaml``) and the texts
 - ``aim-as-result``: a statement citing a sentence that states an aim (objective,
   intention, "will", "is going to", striving, potential) without a tense marker of
   its own ("set out to", "aims", "planned", ...);
+- ``fragment``: a quote that is not a self-standing clause of its document (below);
 - ``review``: every case and rule has a review record covering the documents it cites.
+
+A quote is a **fragment** when, where the document has it,
+
+- it has fewer than six words ("Regional Stakeholder Group", "why it is beneficial");
+- it is a link's text (the TALIA "Policy Tips" are links: navigation), or all or part of a
+  line that is a heading or page title: a line that is no list item, ends without ".", "?"
+  or "!" and has at most 25 words (every sentence of these documents ends with one);
+- it ends on a function word (an article, preposition, conjunction, pronoun or auxiliary:
+  "Creative Valley emerged during");
+- it starts mid-sentence with a relative or interrogative word ("which", "who", "how",
+  "why", "such", Greek "που") or starts with a preposition followed by one ("in which"):
+  it hangs on the words before it;
+- it starts with a preposition and has no finite verb ("in an uncertain economic
+  context", "From the experience of ..."): a phrase whose clause was left out;
+- it starts mid-sentence right after an article or a preposition and has no finite verb
+  ("the | cooperation between small Portuguese municipalities ..."), or with an "-ing"
+  word straight after the word it qualifies, with no comma between ("an organisation |
+  working on technologies ..."): a phrase cut out of its clause;
+- its sentence opens with "Despite", "Although", "Because", "If" ... and the quote ends
+  before the comma after which the main clause comes ("the process might take some time
+  ..." out of "Despite it was considered that the process might take some time ..., the
+  need ... is already there"): the document's point is cut off.
+
+A list item that states an amount with its label, quoted whole ("Pilot phase 2014-2015:
+€235,000 - Walloon financing"), is a full statement of its document, not a fragment. A
+participle clause after a comma (", providing new opportunities for young people ...")
+is the document's own predication and is accepted. A quote found several times is a
+fragment only if it is one everywhere. The "finite verb" test knows only the English
+auxiliaries (is, has, can, will, may, must ...): it errs towards flagging, and the remedy
+is always the same, to quote more of the clause.
 
 Each problem is one line naming the file, the line, the id and the check.
 """
@@ -25,6 +56,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
+
+import yaml
 
 from .bibliography import BIBLIOGRAPHY_FILE, Bibliography, Document, Passage
 from .quotes import normalise_for_quote
@@ -248,6 +281,157 @@ def furniture_problems(content: "Content", texts: dict[str, SourceText], report:
                 report.error("furniture", claim.where,
                              f"quote {src.quote!r} is page furniture ({', '.join(kinds)}, line {found[0].line} of "
                              f"{src.document}), not the document's own content")
+
+
+# --------------------------------------------------------------------------- fragments
+
+def _folded(words: str) -> frozenset[str]:
+    """The words as the normalised text has them (casefold turns the Greek final sigma into σ)."""
+    return frozenset(w.casefold() for w in words.split())
+
+
+MIN_WORDS = 6
+# Words a self-standing clause does not end on (English, and the Greek of 004).
+FUNCTION_WORDS = _folded(
+    "a an the of to in on at by for with from into onto during despite within without through throughout across "
+    "between among under over after before regarding like as than and or but nor that which who whom whose its "
+    "their our his her this these those such is are was were be been has have had can could will would may might "
+    "must should very so if when while because although whether "
+    "ο η το οι τα του της των τον την στο στη στην στον στις στα στους σε με για από ανά και ή που ένα μια ενός"
+)
+# A quote that starts mid-sentence with one of these hangs on the words before it.
+DEPENDENT_OPENERS = _folded("which who whom whose how why where when whether what such that "
+                              "που οποίος οποία οποίο οποίοι οποίες")
+# A quote that starts with one of these is a phrase, and needs a verb of its own to be a clause.
+PREPOSITIONS = _folded("in on at by for with from of to into during despite within without through throughout "
+                         "across between among under after before regarding like as")
+# A quote right after one of these (and with no verb) is the rest of a phrase, not a clause.
+PHRASE_HEADS = (PREPOSITIONS - {"to", "as", "like"}) | _folded("a an the its their our ένα μια στις στην στη στο στον στα του της των")
+FINITE_VERBS = _folded("is are was were has have had can cannot could will would may might must shall should "
+                         "does do did need needs")
+# A sentence that opens with one of these has its main clause after the first comma.
+SUBORDINATORS = _folded("despite although though while whereas because if unless")
+# What may open a sentence's first word: a bullet, a quotation mark, a bracket.
+_OPENING = re.compile(r"^[\s\-*•\[\"'(]+")
+_LINK_LINE = re.compile(r"^\s*[-*•]?\s*\[[^\]]+\]\([^)]*\)\s*$")
+_BULLET_LINE = re.compile(r"^\s*[-*•]")
+_FINAL_PUNCTUATION = ".?!:;\"')"
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"'()[]*") for w in text.split() if re.search(r"\w", w)]
+
+
+def _line_core(norm_line: str) -> str:
+    """A line without its bullet, link brackets and emphasis marks."""
+    core = re.sub(r"\]\([^)]*\)", "", norm_line).replace("**", "").replace("[", "")
+    return _OPENING.sub("", core).strip()
+
+
+def fragment_reason(quote: str, st: SourceText) -> str | None:
+    """Why a quote is not a self-standing clause of its document, or None (see the module docstring).
+
+    A quote found several times is a fragment only if it is one everywhere."""
+    needle = normalise_for_quote(quote)
+    reasons = []
+    for number, raw in enumerate(st.raw_lines, start=1):
+        line = normalise_for_quote(raw)
+        for m in re.finditer(re.escape(needle), line) if needle else []:
+            reason = _fragment_at(needle, line, m.start(), m.end(), raw)
+            if reason is None:
+                return None
+            reasons.append(f"{reason} (line {number} of {st.entry.document})")
+    return reasons[0] if reasons else None
+
+
+def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str | None:
+    words = _words(needle)
+    core = _line_core(line)
+    whole_line = needle.strip(_FINAL_PUNCTUATION + " ") == core.strip(_FINAL_PUNCTUATION + " ")
+    if whole_line and _BULLET_LINE.match(raw) and not _LINK_LINE.match(raw) and re.search(r"\d", needle):
+        return None  # a list item stating an amount with its label is a full statement of the document
+    if _LINK_LINE.match(raw):
+        return "a link title (navigation), not a statement"
+    unpunctuated = not core.endswith(tuple(".?!"))
+    if unpunctuated and not _BULLET_LINE.match(raw) and len(_words(core)) <= 25:
+        return "a heading or page title, not a statement" if whole_line else "part of a heading or page title"
+    if len(words) < MIN_WORDS:
+        return f"only {len(words)} words: a phrase, not a clause"
+    if words[-1] in FUNCTION_WORDS:
+        return f"ends on {words[-1]!r}: the phrase is cut off"
+    before = line[:start].rstrip()
+    mid_sentence = bool(_OPENING.sub("", before)) and not before.endswith(tuple(".?!:;\"“(*•-"))
+    if mid_sentence and words[0] in DEPENDENT_OPENERS:
+        return f"starts mid-sentence with {words[0]!r}: it hangs on the words before it"
+    if words[0] in PREPOSITIONS and words[1] in DEPENDENT_OPENERS:
+        return f"starts with {' '.join(words[:2])!r}: it hangs on the words before it"
+    if mid_sentence and not before.endswith(",") and words[0].endswith("ing") and not FINITE_VERBS & set(words):
+        return f"starts with {words[0]!r} right after {before.split()[-1]!r}: a phrase cut from the words it qualifies"
+    if words[0] in PREPOSITIONS and not FINITE_VERBS & set(words):
+        return f"starts with {words[0]!r} and has no verb: a phrase without its clause"
+    if mid_sentence and before.split()[-1].strip("\"“(") in PHRASE_HEADS and not FINITE_VERBS & set(words):
+        return f"starts after {before.split()[-1]!r} and has no verb: a phrase cut out of its clause"
+    sentence_start = max(before.rfind(c) for c in ".?!;") + 1
+    sentence = line[sentence_start:]
+    opener = _words(sentence[:80])[:1]
+    comma = sentence.find(", ")
+    if opener and opener[0] in SUBORDINATORS and comma != -1 and end - sentence_start <= comma:
+        return f"part of the {opener[0]!r} clause only: its sentence's main clause is cut off"
+    return None
+
+
+def fragment_problems(content: "Content", texts: dict[str, SourceText], report: EvidenceReport) -> None:
+    for claim in claims(content):
+        for src in claim.sources:
+            st = texts.get(src.document)
+            reason = fragment_reason(src.quote, st) if st else None
+            if reason:
+                report.error("fragment", _quote_where(content, claim, src),
+                             f"quote {src.quote!r} is not a self-standing clause: {reason}; quote a clause "
+                             f"of the document that supports the whole statement")
+
+
+def _quote_where(content: "Content", claim: Claim, src: Source) -> str:
+    """The claim's place with the line of the quote itself in its file."""
+    path, _, rest = claim.where.partition(":")
+    line_text, _, tail = rest.lstrip().partition(":")
+    if line_text.isdigit():
+        after = int(line_text)
+    else:  # a case statement: "[id] group[i]" or "[id] profile.dimension"
+        tail, after = rest, _key_line(content.root / path, rest.split("] ", 1)[-1])
+    line = _quote_line(content.root / path, src.quote, after)
+    return f"{path}:{line or after}:{tail}" if line or after else claim.where
+
+
+def _key_line(path: Path, key: str) -> int:
+    """The line of a case file's group (``results[1]``) or profile entry (``profile.heritage``)."""
+    names = key.split("[")[0].split(".")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    number = 0
+    for name in names:
+        number = next((n for n, raw in enumerate(lines, start=1)
+                       if n > number and re.match(rf"\s*{re.escape(name)}:", raw)), number)
+    return number
+
+
+def _quote_line(path: Path, quote: str, after: int) -> int | None:
+    """The first line at or after ``after`` whose ``quote:`` is this quote."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number, raw in enumerate(lines, start=1):
+        if number >= after and raw.lstrip().startswith("quote:"):
+            try:
+                value = yaml.safe_load(raw.split("quote:", 1)[1])
+            except yaml.YAMLError:
+                continue
+            if value == quote:
+                return number
+    return None
 
 
 def _quote_cases(st: SourceText, quote: str) -> set[str] | None:

@@ -141,3 +141,92 @@ def test_a_bibliography_with_an_unknown_span_kind_is_refused_with_file_and_line(
     with pytest.raises(ContentError) as exc:
         load_content(copy)
     assert any(p.startswith("sources/bibliography.yaml:") and "kind" in p for p in exc.value.problems), exc.value.problems
+
+
+# --------------------------------------------------------------------------- fragment quotes
+
+def _texts():
+    from readiness.evidence import load_texts
+
+    bib = load_content(REPO_ROOT).bibliography
+    assert bib is not None
+    return load_texts(bib, SEEDS)
+
+
+@pytest.mark.parametrize("document, quote, why", [
+    ("004_1abee1b91b2d696e.txt", "Regional Stakeholder Group", "only 3 words"),
+    ("002_c60309014ff32336.txt", "why it is beneficial", "only 4 words"),
+    ("002_c60309014ff32336.txt", "Mapping Creative Clusters in Your Region", "link title"),
+    ("004_1abee1b91b2d696e.txt",
+     "The Creative Hubs policy: the example of Creative Valley : the creative hub of the city of Mons", "page title"),
+    ("001_ce7381cf6abf7c69.txt", "diversifying local economic base and opportunities", "heading"),
+    ("004_1abee1b91b2d696e.txt", "Creative Valley emerged during", "only 4 words"),
+    ("004_1abee1b91b2d696e.txt", "Creative Valley emerged during “Mons2015, European Capital of Culture” that",
+     "ends on 'that'"),
+    ("003_5359a68c26c8ed2c.txt", "which may be selected for Structural Funds programmes", "mid-sentence with 'which'"),
+    ("000_c8bf369c45f381b7.txt", "who are sometimes too much concentrated on their own work and ideas",
+     "mid-sentence with 'who'"),
+    ("001_ce7381cf6abf7c69.txt", "such long-term strategies?", "only 3 words"),
+    ("000_c8bf369c45f381b7.txt", "in which  Europe cannot afford to fail", "'in which'"),
+    ("002_c60309014ff32336.txt", "young people and start up businesses in an uncertain economic context", "after 'for'"),
+    ("000_c8bf369c45f381b7.txt", "From the experience of the European Interest Group on Creativity",
+     "starts with 'from' and has no verb"),
+    ("000_c8bf369c45f381b7.txt",
+     "cooperation between small Portuguese municipalities in order to promote regional development", "after 'the'"),
+    ("000_c8bf369c45f381b7.txt", "working on technologies in cultural tourism", "right after 'organisation'"),
+    ("000_c8bf369c45f381b7.txt", "the process might take some time and investments on bringing this partners together",
+     "'despite' clause only"),
+    ("004_1abee1b91b2d696e.txt", "περιφερειακές συναντήσεις που διεξάγονται ανά εξάμηνο", "no verb"),
+])
+def test_fragments_of_each_kind_are_recognised(document: str, quote: str, why: str):
+    from readiness.evidence import fragment_reason
+
+    reason = fragment_reason(quote, _texts()[document])
+    assert reason is not None and why in reason, reason
+
+
+@pytest.mark.parametrize("document, quote", [
+    # whole sentences, main clauses and clauses the document sets apart
+    ("000_c8bf369c45f381b7.txt", "EICI considers collaboration, trust and relationship as its core values"),
+    ("000_c8bf369c45f381b7.txt", "in some events there have been experiments"),
+    ("000_c8bf369c45f381b7.txt", "the cultural heritage institutions  must get out of their comfort zone"),
+    ("004_1abee1b91b2d696e.txt", "Such a model has a strong potential to develop the CCIs in the whole value chain"),
+    ("001_ce7381cf6abf7c69.txt", "What is the role to play by local governments in such long-term strategies?"),
+    ("002_c60309014ff32336.txt", "covers the full range of cultural and creative activities from dance to multimedia"),
+    ("002_c60309014ff32336.txt", "providing new opportunities for young people and start up businesses"),
+    ("004_1abee1b91b2d696e.txt", "Risks regarding efforts dilution because Creative Valley addresses a large panel of target groups"),
+    # a figure with its label, as the document's whole list item
+    ("004_1abee1b91b2d696e.txt", "Pilot phase 2014-2015: €235,000 - Walloon financing"),
+])
+def test_self_standing_clauses_are_not_fragments(document: str, quote: str):
+    from readiness.evidence import fragment_reason
+
+    assert fragment_reason(quote, _texts()[document]) is None
+
+
+def _fragments(root: Path) -> list[str]:
+    from readiness.evidence import EvidenceReport, fragment_problems, load_texts
+
+    content = load_content(root)
+    assert content.bibliography is not None
+    report = EvidenceReport()
+    fragment_problems(content, load_texts(content.bibliography, SEEDS), report)
+    return report.errors
+
+
+def _line_of(root: Path, rel: str, text: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+def test_a_fragment_quote_is_reported_with_file_and_line(copy: Path):
+    _edit(copy, "questions/trust.yaml", "quote: Trusting each other means that it is going to be  easier to learn from each other",
+          "quote: It is a slow process")
+    _edit(copy, "cases/eici.yaml", "quote: EICI reached a further step by becoming a true community\n",
+          "quote: EICI reached a further step by\n")
+    errors = _fragments(copy)
+    trust = _line_of(copy, "questions/trust.yaml", "quote: It is a slow process")
+    eici = _line_of(copy, "cases/eici.yaml", "quote: EICI reached a further step by")
+    assert any(e.startswith(f"questions/trust.yaml:{trust}: [") and "'It is a slow process'" in e
+               and "only 5 words" in e and e.endswith("[fragment]") for e in errors), errors
+    assert any(e.startswith(f"cases/eici.yaml:{eici}: [eici] results[0]") and "ends on 'by'" in e for e in errors), errors
