@@ -234,3 +234,63 @@ def test_full_loop_to_results_and_pdf(wizard, content):
     # a second download is served from the cache, byte for byte
     again = wizard.client.get(wizard.url("report.pdf"))
     assert again.data == response.data
+
+
+def _stored(app) -> tuple:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with app.extensions["readiness_db"].engine.connect() as conn:
+        return (conn.execute(text("select status, submitted_at, updated_at, language, current_step, answer_revision, "
+                                  "content_digest from assessment")).all(),
+                conn.execute(text("select question_id, value, revision from answer order by question_id")).all())
+
+
+LOCKED = "This assessment is submitted, so its answers no longer change"
+
+
+def test_a_submitted_assessments_steps_lead_to_its_results_and_change_nothing(app, wizard, content):
+    wizard.start(town="Enguera", country="Spain")
+    wizard.answer_all()
+    step = "cooperation"
+    stale = wizard.client.get(wizard.url(f"step/{step}")).get_data(as_text=True)  # a page open before submitting
+    assert wizard.submit().status_code == 302
+    before = _stored(app)
+
+    shown = wizard.client.get(wizard.url(f"step/{step}"))
+    assert shown.status_code == 303 and shown.headers["Location"].endswith(f"/a/{wizard.public_id}/results?locked=1")
+    results = wizard.client.get(shown.headers["Location"]).get_data(as_text=True)
+    assert LOCKED in results and "re-assessment" in results
+    assert f"step/{step}" not in wizard.client.get(wizard.url("review")).get_data(as_text=True)  # no edit links
+
+    # the page kept open sends a changed answer, "Save" and "Next", and a language choice with it
+    form = {"csrf_token": csrf_token(stale), "revisions": re.search(r'name="revisions" value="([^"]*)"', stale).group(1),
+            "coop_frequency": "never", "coop_joint_projects": "0"}
+    for extra in ({"action": "save"}, {"action": "next"}, {"language": "pt"}):
+        sent = wizard.client.post(wizard.url(f"step/{step}"), data={**form, **extra})
+        assert sent.status_code == 303, (extra, sent.status_code)
+        assert sent.headers["Location"].endswith("results?locked=1")
+    # another step of it too
+    profile = wizard.client.post(wizard.url("step/profile"), data={"csrf_token": csrf_token(stale), "action": "next",
+                                                                   "population_band": "under_10k"})
+    assert profile.status_code == 303
+    # and submitting again does not submit anew (its date, content and report stay)
+    again = wizard.client.post(wizard.url("submit"), data={"csrf_token": csrf_token(stale)})
+    assert again.status_code == 303 and again.headers["Location"].endswith("results?locked=1")
+    assert _stored(app) == before
+
+
+def test_a_save_that_comes_after_the_submission_saves_nothing(app, wizard):
+    """The view's check and the save are two moments: a submission in between (another
+    browser) is seen under the save's row lock, and nothing is written."""
+    from webapp.extensions import db
+    from webapp.wizard import store
+
+    wizard.start(town="Enguera", country="Spain")
+    wizard.answer_all()
+    assert wizard.submit().status_code == 302
+    before = _stored(app)
+    with app.app_context():
+        assessment = store.by_public_id(db.sessions, wizard.public_id)
+        with pytest.raises(store.AlreadySubmitted):
+            store.save_answers(db.sessions, assessment.id, {"coop_frequency": "never"}, current_step="cooperation")
+    assert _stored(app) == before

@@ -155,6 +155,8 @@ def continue_(public_id: str) -> Any:
 def step(public_id: str, step_id: str) -> Any:
     found = owned_with_answers(public_id)
     assessment, saved, saved_revisions = found.assessment, found.answers, found.revisions
+    if assessment.status == "submitted":
+        return answers_locked(public_id)
     switched = language_posted_with_form()
     if switched:
         store.set_language(db.sessions, assessment.id, switched)
@@ -182,6 +184,8 @@ def step(public_id: str, step_id: str) -> Any:
     try:
         store.save_answers(db.sessions, assessment.id, values, current_step=target.id if target else step_id,
                            expected_revisions=decode_revisions(posted_revisions))
+    except store.AlreadySubmitted:  # submitted since this page's read: nothing was saved
+        return answers_locked(public_id)
     except store.STORAGE_FAULTS:
         # the database cannot write (disk full, read-only): the page comes back as typed
         return _render_step(assessment, current, form, shown, posted_revisions, saved, storage_fault=True), 503
@@ -203,6 +207,13 @@ def step(public_id: str, step_id: str) -> Any:
         return redirect(url_for("assess.review", public_id=public_id) if action == "next"
                         else url_for("assess.step", public_id=public_id, step_id=step_id))
     return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
+
+
+def answers_locked(public_id: str) -> Any:
+    """A submitted assessment's answers no longer change (its report is frozen with them): its
+    step pages and a second submission lead to the results, which say so. A re-assessment is
+    how a town updates its answers."""
+    return redirect(url_for("assess.results", public_id=public_id, locked=1), 303)
 
 
 def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None,
@@ -257,6 +268,8 @@ def review(public_id: str) -> str:
 @bp.post("/a/<public_id>/submit")
 def submit(public_id: str) -> Any:
     assessment = owned(public_id)
+    if assessment.status == "submitted":  # submitted once: its frozen content, date and report stay
+        return answers_locked(public_id)
     answers = store.load_answers(db.sessions, assessment.id)
     missing = [q for s in all_steps(content()) for q in s.questions
                if q.required and answers.get(q.id) is None and is_visible(q, answers)]

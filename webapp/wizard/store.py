@@ -164,6 +164,10 @@ class EditConflict(Exception):
         super().__init__(f"changed meanwhile: {', '.join(sorted(self.changed))}")
 
 
+class AlreadySubmitted(Exception):
+    """The assessment was submitted: its answers no longer change (a re-assessment does)."""
+
+
 def load_answers_and_revisions(sessions: Sessions, assessment_id: int) -> tuple[dict[str, AnswerValue], dict[str, int]]:
     """The answers and each one's revision (bumped on every change), read together in one
     query so that a form never pairs old values with newer revisions."""
@@ -177,7 +181,7 @@ def load_answers_and_revisions(sessions: Sessions, assessment_id: int) -> tuple[
 # reads the assessment's revision counter and the step's existing answers together, and takes
 # the assessment's row lock on PostgreSQL (FOR UPDATE OF assessment; SQLite: BEGIN IMMEDIATE).
 _LOCK_AND_EXISTING = (
-    select(_ASSESSMENTS.c.answer_revision, _ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value,
+    select(_ASSESSMENTS.c.answer_revision, _ASSESSMENTS.c.status, _ANSWERS.c.id, _ANSWERS.c.question_id, _ANSWERS.c.value,
            _ANSWERS.c.revision)
     .select_from(_ASSESSMENTS.outerjoin(_ANSWERS, (_ANSWERS.c.assessment_id == _ASSESSMENTS.c.id)
                                         & _ANSWERS.c.question_id.in_(bindparam("qids", expanding=True))))
@@ -209,6 +213,7 @@ def save_answers(
     If another save has since changed an answer that this save would set to something
     else, nothing is saved and ``EditConflict`` says which: a conflicting edit is
     detected, never silently overwritten, also when an answer was cleared and given again.
+    A submitted assessment's answers are not changed: ``AlreadySubmitted``, nothing saved.
     """
     now = utcnow()
     # Plain statements on one connection, not a session and the ORM's unit of work: a save is a
@@ -222,7 +227,9 @@ def save_answers(
                 town=details.town, country=details.country, contact_role=details.contact_role))
         rows = conn.execute(_LOCK_AND_EXISTING, {"aid": assessment_id, "qids": list(values)}).all()
         assert rows, "no such assessment"
-        existing = {qid: (row_id, value, revision) for _, row_id, qid, value, revision in rows if row_id is not None}
+        if rows[0][1] == "submitted":  # read under the row's lock: a submission that came first wins
+            raise AlreadySubmitted(assessment_id)
+        existing = {qid: (row_id, value, revision) for _, _, row_id, qid, value, revision in rows if row_id is not None}
         if expected_revisions is not None:
             changed = {
                 qid: row[1] if row else None
