@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import Wizard, csrf_token, shown_after
+from conftest import Wizard, best_value, csrf_token, shown_after
 from readiness.content import Content, load_content
 from readiness.report_view import report_context
 from readiness.snapshot import content_files, content_from_files
@@ -113,3 +113,69 @@ def test_reassessment_on_other_content_says_what_comes_from_the_content(
         d["title"] for d in changes["dimensions"] if d["delta"] not in ("±0", "–")]
     summary = pdf_text(wizard.client.get(second.url("report.pdf")).data)
     assert "The questions and rules changed between the two assessments" in summary
+
+
+def _page_without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token"[^>]*>', "", html)
+
+
+def test_nothing_changed_after_submission_changes_its_results_or_report(
+    app, wizard: Wizard, content: Content, changed_content: Content
+) -> None:
+    """The scored answers are kept at submission (assessment.frozen_result): neither new content
+    nor an answer saved to the assessment afterwards changes its results page or its report."""
+    from sqlalchemy import text as sql
+
+    wizard.start(town="Óbidos", country="Portugal")
+    wizard.answer_all(weakest)
+    assert wizard.submit().status_code == 302
+    report = wizard.client.get(wizard.url("report.pdf")).data
+    assert report.startswith(b"%PDF")
+    results = _page_without_tokens(wizard.client.get(wizard.url("results")).get_data(as_text=True))
+
+    app.extensions["readiness_content"] = changed_content  # funding now scores 100 for every answer
+    funding = next(d for d in content.dimensions if d.id == "funding")
+    best = {q.id: best_value(q) for q in funding.questions if q.options and q.show_if is None}
+    assert wizard.post_step("funding", best).status_code == 302  # saved to the submitted assessment
+    assert wizard.submit().status_code == 302  # and submitted again
+    assert _page_without_tokens(wizard.client.get(wizard.url("results")).get_data(as_text=True)) == results
+    assert wizard.client.get(wizard.url("report.pdf")).data == report
+    with app.extensions["readiness_db"].engine.begin() as conn:
+        conn.execute(sql("DELETE FROM report_cache"))
+    assert pdf_text(wizard.client.get(wizard.url("report.pdf")).data) == pdf_text(report)  # rendered afresh
+
+
+def test_editing_a_draft_reassessment_leaves_the_submitted_ones_report_alone(
+    app, wizard: Wizard, content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.extensions import db
+    from webapp.models import Assessment
+    from webapp.report import service as report_service
+
+    renders: list[str] = []
+    real = report_service.render_pdf
+    monkeypatch.setattr(report_service, "render_pdf", lambda *a, **k: renders.append("pdf") or real(*a, **k))
+    wizard.start(town="Óbidos", country="Portugal")
+    wizard.answer_all(weakest)
+    assert wizard.submit().status_code == 302
+    ws_url = open_workspace(wizard)
+    report = wizard.client.get(wizard.url("report.pdf")).data
+
+    def older() -> tuple[str, dict]:
+        with app.test_request_context():
+            with db.sessions() as session:
+                a = session.query(Assessment).filter_by(public_id=wizard.public_id).one()
+                session.expunge(a)
+            return report_service.basis(a), report_service.keys_for(a, report_service.offered_variants(a))
+
+    before = older()
+    html = wizard.client.get(ws_url).get_data(as_text=True)
+    response = wizard.client.post(ws_url + "/reassess", data={"csrf_token": csrf_token(html)})
+    draft = Wizard(wizard.client, content)
+    draft.public_id = re.search(r'href="/a/([0-9a-f]+)"', shown_after(wizard.client, response)).group(1)
+    assert older() == before  # a re-assessment started
+    funding = next(d for d in content.dimensions if d.id == "funding")
+    assert draft.post_step("funding", {q.id: best_value(q) for q in funding.questions
+                                       if q.options and q.show_if is None}).status_code == 302
+    assert older() == before  # and edited: the same basis, the same keys
+    assert wizard.client.get(wizard.url("report.pdf")).data == report and renders == ["pdf"]

@@ -301,8 +301,9 @@ def test_a_ready_report_downloads_without_scoring_and_a_changed_answer_is_never_
         app: Flask, content: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The keys of every offered variant are stored at submission: the results page scores the
     answers once, and a download of a ready report scores nothing and loads no answers. A change
-    to what the report depends on (an answer, a contributor's voice) moves the basis: the key is
-    computed again and the report re-rendered, never the old file served."""
+    to the basis (an answer saved after submission, a contributor's voice) computes the key
+    again: the same file while the document is the same (the answers as submitted), a new
+    render when it is not (the group's section), never the old file served for a new key."""
     from webapp.wizard import store
 
     scorings: list[str] = []
@@ -328,13 +329,29 @@ def test_a_ready_report_downloads_without_scoring_and_a_changed_answer_is_never_
         assert again.data == first.data
     assert scorings == [] and loads == []  # a look-up and a file read
 
-    # an answer changed after submission: the stored key is not on the new basis, the report is new
+    # an answer saved after submission moves the basis: the key is computed again (one scoring),
+    # from the answers as submitted, so it is the same key and the submitted file
     with app.app_context():
-        assessment = store.by_public_id(app.extensions["readiness_db"].sessions, wizard.public_id)
-        saved = real_load(app.extensions["readiness_db"].sessions, assessment.id)
+        sessions = app.extensions["readiness_db"].sessions
+        assessment = store.by_public_id(sessions, wizard.public_id)
+        saved = real_load(sessions, assessment.id)
         question = next(q for q in ("strategy_plan",) if q in saved)
         other = "none" if saved[question] != "none" else "adopted"
-        store.save_answers(app.extensions["readiness_db"].sessions, assessment.id, {question: other})
+        store.save_answers(sessions, assessment.id, {question: other})
+    scorings.clear()
+    assert wizard.client.get(wizard.url("report.pdf")).data == first.data
+    assert scorings, "the moved basis was scored for its key"
+
+    # what does change a submitted report (its group's section is live): two contributors'
+    # voices move the basis, the key is new, the report is rendered again, never the old file
+    from webapp.group import store as gstore
+
+    with app.app_context():
+        for role, answer in (("business", "none"), ("education", "adopted")):
+            invitation, _ = gstore.create_invitation(sessions, assessment.id, role=role)
+            contribution = gstore.create_contribution(sessions, invitation, role)
+            gstore.save_contribution(sessions, contribution.id, {question: answer})
+    scorings.clear()
     changed = wizard.client.get(wizard.url("report.pdf"))
     assert changed.status_code == 200 and changed.data.startswith(b"%PDF") and changed.data != first.data
-    assert scorings, "the new answers were scored for their key"
+    assert scorings, "the new voices were scored for their key"

@@ -20,7 +20,7 @@ import json
 from typing import Iterable
 
 from flask import Response, current_app, g, has_app_context, render_template, request
-from sqlalchemy import false, func, select
+from sqlalchemy import and_, false, func, or_, select
 
 from readiness.content_model import Content
 from readiness.report import (ReportMeta, catalog_hash, render_html_to_pdf, render_pdf, report_cache_key,
@@ -62,28 +62,58 @@ def _frozen_content(digest: str) -> Content | None:
 
 
 def frozen_for(assessment: Assessment) -> store.Frozen:
-    """What to keep at submission: today's content and the result scored with it."""
+    """What to keep at submission: today's content, the answers and town as scored, and the
+    result scored with them (``assessment.frozen_result``: its public JSON and the inputs).
+
+    An assessment submitted again keeps what it kept: its report stays what it was."""
+    kept = _frozen_inputs(assessment)
+    if kept is not None and assessment.content_digest:
+        files = store.snapshot_files(db.sessions, assessment.content_digest)
+        if files is not None:
+            return store.Frozen(assessment.content_digest, assessment.content_version, files,
+                                dict(assessment.frozen_result))
     base: Content = current_app.extensions["readiness_content"]
     answers = store.load_answers(db.sessions, assessment.id)
     result = score_assessment(base, answers, assessment.town, assessment.country)
-    return store.Frozen(base.digest, base.version, content_files(base), result.to_json())
+    return store.Frozen(base.digest, base.version, content_files(base),
+                        {**result.to_json(), FROZEN_INPUTS: {"answers": answers, "town": assessment.town,
+                                                             "country": assessment.country}})
+
+
+# The key of the scoring's inputs in assessment.frozen_result (older submissions have none).
+FROZEN_INPUTS = "scored_inputs"
+
+
+def _frozen_inputs(assessment: Assessment) -> tuple[dict, str, str] | None:
+    frozen = assessment.frozen_result if assessment.status == "submitted" else None
+    kept = frozen.get(FROZEN_INPUTS) if isinstance(frozen, dict) else None
+    return (dict(kept["answers"]), kept["town"], kept["country"]) if kept else None
+
+
+def scored_inputs(assessment: Assessment) -> tuple[dict, str, str]:
+    """(answers, town, country) that the assessment's result is scored from: for a submitted
+    one, those it was submitted with (frozen_result), so nothing saved to it after the
+    submission changes its results or report; for a draft (and a submission made before the
+    inputs were kept), the saved answers."""
+    return _frozen_inputs(assessment) or (store.load_answers(db.sessions, assessment.id), assessment.town,
+                                          assessment.country)
 
 
 def result_for(assessment: Assessment, worded_for: Assessment | None = None) -> AssessmentResult:
     """Score the assessment's answers with its content (in the language of ``worded_for``,
-    default its own): a submitted assessment with the content it was submitted with.
+    default its own): a submitted assessment with the content and answers it was submitted with.
 
     Scored once per request (or worker job) for the same answers: the results page, its
     report keys and its peer figures all ask for it."""
-    answers = store.load_answers(db.sessions, assessment.id)
+    answers, town, country = scored_inputs(assessment)
     language = (worded_for or assessment).language
     scored_with = content(assessment, language)
     memo: dict | None = g.setdefault("readiness_results", {}) if has_app_context() else None
-    memo_key = (assessment.id, scored_with.digest, language, assessment.town, assessment.country,
+    memo_key = (assessment.id, scored_with.digest, language, town, country,
                 json.dumps(answers, sort_keys=True, default=str))
     if memo is not None and memo_key in memo:
         return memo[memo_key]
-    result = score_assessment(scored_with, answers, assessment.town, assessment.country)
+    result = score_assessment(scored_with, answers, town, country)
     if memo is not None:
         memo[memo_key] = result
     return result
@@ -109,8 +139,8 @@ def previous_for(assessment: Assessment) -> PreviousAssessment | None:
     now_content = content(assessment)
     rescored = None
     if content(last).digest != now_content.digest:
-        answers = store.load_answers(db.sessions, last.id)
-        rescored = score_assessment(now_content, answers, last.town, last.country)
+        answers, town, country = scored_inputs(last)
+        rescored = score_assessment(now_content, answers, town, country)
     return PreviousAssessment(_day(last.submitted_at or last.updated_at), then, rescored)
 
 
@@ -214,13 +244,18 @@ def basis(assessment: Assessment) -> str:
     assessment's columns that reach the report (town, language, voice settings, submission,
     frozen content and peers; not its link, whose rotation changes no document), its answers
     (how many, the last change), its group (contributions, agreed
-    answers, invitations), the other assessments of its workspace (the previous one), and the
+    answers, invitations), the earlier assessments of its workspace (the previous one), and the
     report's templates and translations. While it is the same, so is each variant's key
     (stored in report_key), so a download of a ready report is a look-up and a file read.
     Conservative: a change that does not alter the document only costs one scoring."""
     a = assessment
-    # the other assessments of its workspace (none without one: NULL would match every loose one)
-    town = Assessment.workspace_id == a.workspace_id if a.workspace_id is not None else false()
+    # the workspace's assessments before this one (the previous one is among them: previous_for),
+    # none without a workspace (NULL would match every loose one); a later one, such as a draft
+    # re-assessment being edited, changes nothing in this one's report, so neither its basis
+    town = (and_(Assessment.workspace_id == a.workspace_id,
+                 or_(Assessment.created_at < a.created_at,
+                     and_(Assessment.created_at == a.created_at, Assessment.id < a.id)))
+            if a.workspace_id is not None else false())
     with db.sessions() as session:
         related = session.execute(select(
             select(func.count()).where(Answer.assessment_id == a.id).scalar_subquery(),
