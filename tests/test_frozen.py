@@ -122,9 +122,11 @@ def _page_without_tokens(html: str) -> str:
 def test_nothing_changed_after_submission_changes_its_results_or_report(
     app, wizard: Wizard, content: Content, changed_content: Content
 ) -> None:
-    """The scored answers are kept at submission (assessment.frozen_result): neither new content
-    nor an answer saved to the assessment afterwards changes its results page or its report."""
-    from sqlalchemy import text as sql
+    """The content and the scored answers are kept at submission (content snapshot,
+    assessment.frozen_result): neither new content nor an answer written to the assessment
+    afterwards changes its results page or its report."""
+    from sqlalchemy import func, text as sql, update
+    from webapp.models import Answer
 
     wizard.start(town="Óbidos", country="Portugal")
     wizard.answer_all(weakest)
@@ -134,13 +136,16 @@ def test_nothing_changed_after_submission_changes_its_results_or_report(
     results = _page_without_tokens(wizard.client.get(wizard.url("results")).get_data(as_text=True))
 
     app.extensions["readiness_content"] = changed_content  # funding now scores 100 for every answer
-    funding = next(d for d in content.dimensions if d.id == "funding")
-    best = {q.id: best_value(q) for q in funding.questions if q.options and q.show_if is None}
-    assert wizard.post_step("funding", best).status_code == 302  # saved to the submitted assessment
-    assert wizard.submit().status_code == 302  # and submitted again
+    # the wizard refuses changes to a submitted assessment; written past it, an answer changes nothing either
+    engine = app.extensions["readiness_db"].engine
+    with engine.begin() as conn:
+        aid = conn.execute(sql("SELECT id FROM assessment WHERE public_id = :p"), {"p": wizard.public_id}).scalar()
+        changed = conn.execute(update(Answer).where(Answer.assessment_id == aid, Answer.question_id == "strategy_plan")
+                               .values(value="adopted", updated_at=func.now())).rowcount
+    assert changed == 1
     assert _page_without_tokens(wizard.client.get(wizard.url("results")).get_data(as_text=True)) == results
     assert wizard.client.get(wizard.url("report.pdf")).data == report
-    with app.extensions["readiness_db"].engine.begin() as conn:
+    with engine.begin() as conn:
         conn.execute(sql("DELETE FROM report_cache"))
     assert pdf_text(wizard.client.get(wizard.url("report.pdf")).data) == pdf_text(report)  # rendered afresh
 

@@ -63,15 +63,7 @@ def _frozen_content(digest: str) -> Content | None:
 
 def frozen_for(assessment: Assessment) -> store.Frozen:
     """What to keep at submission: today's content, the answers and town as scored, and the
-    result scored with them (``assessment.frozen_result``: its public JSON and the inputs).
-
-    An assessment submitted again keeps what it kept: its report stays what it was."""
-    kept = _frozen_inputs(assessment)
-    if kept is not None and assessment.content_digest:
-        files = store.snapshot_files(db.sessions, assessment.content_digest)
-        if files is not None:
-            return store.Frozen(assessment.content_digest, assessment.content_version, files,
-                                dict(assessment.frozen_result))
+    result scored with them (``assessment.frozen_result``: its public JSON and the inputs)."""
     base: Content = current_app.extensions["readiness_content"]
     answers = store.load_answers(db.sessions, assessment.id)
     result = score_assessment(base, answers, assessment.town, assessment.country)
@@ -92,9 +84,9 @@ def _frozen_inputs(assessment: Assessment) -> tuple[dict, str, str] | None:
 
 def scored_inputs(assessment: Assessment) -> tuple[dict, str, str]:
     """(answers, town, country) that the assessment's result is scored from: for a submitted
-    one, those it was submitted with (frozen_result), so nothing saved to it after the
-    submission changes its results or report; for a draft (and a submission made before the
-    inputs were kept), the saved answers."""
+    one, those it was submitted with (frozen_result: the wizard refuses changes after the
+    submission, and whatever writes to its rows past it changes neither its results nor its
+    report); for a draft (and a submission made before the inputs were kept), the saved answers."""
     return _frozen_inputs(assessment) or (store.load_answers(db.sessions, assessment.id), assessment.town,
                                           assessment.country)
 
