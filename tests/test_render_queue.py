@@ -21,7 +21,7 @@ from flask import Flask
 
 from conftest import Wizard, csrf_token, fresh_database
 from flows import choose_language
-from processes import children
+from processes import children, group_alive
 from readiness.settings import RenderSettings
 from webapp import create_app
 from webapp.models import ReportCache, ReportJob
@@ -162,9 +162,11 @@ def test_submit_queues_the_summary_the_page_tells_its_state_and_a_killed_render_
         pool = children(worker.process.pid)
     finally:
         stop_seconds = worker.stop()
-    assert worker.process.returncode is not None and not children(worker.process.pid)
-    assert not [pid for pid in pool if Path(f"/proc/{pid}").exists()]
+    # the bound (10 s; WORKER_SHUTDOWN_SECONDS=2 of it for the render), and no orphan: nothing
+    # of the worker's process group (its pool, anything they started) outlives it
     assert stop_seconds < 10, stop_seconds
+    assert worker.process.returncode is not None and not group_alive(worker.process.pid)
+    assert not [pid for pid in pool if Path(f"/proc/{pid}").exists()]
     restarted = start_worker(app, tmp_path, "worker-again")
     try:
         wait_for(lambda: full_job().status == "ready", 180, "the full report after the restart", restarted)

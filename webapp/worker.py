@@ -7,6 +7,8 @@ this warm process (WeasyPrint already imported), each rendering one document at 
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import os
 from typing import Any
@@ -28,6 +30,10 @@ if os.environ.get("REMAP_SIGTERM") != "SIGQUIT":  # read by billiard before this
 RENDER_NICE = 10
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
+# At exit (after the shutdown has put the job in hand back): the interpreter's last collections
+# would walk the warm heap (WeasyPrint, the content) object by object, ~0.35 s of a SIGTERM's
+# exit; frozen objects are left to the operating system, which frees the process whole.
+atexit.register(gc.freeze)
 
 
 @worker_process_init.connect

@@ -26,11 +26,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import resource
+import socket
+import time
+from queue import Empty
 from typing import Any, Mapping
 
+import kombu.transport
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.worker import state as worker_state
 from flask import Flask, current_app
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
 
 from webapp.extensions import db
 from webapp.report import jobs
@@ -85,6 +91,40 @@ def _transport_options(url: str, hard_limit: float) -> dict[str, Any]:
     if url.startswith("sqla+sqlite"):  # passed to create_engine: wait for a lock, never fail on it
         return {"connect_args": {"timeout": 30}}
     return {}
+
+
+def _shutting_down() -> bool:
+    """The worker's shutdown flags, as celery.worker.state.maybe_shutdown reads them."""
+    return any(flag is not None and flag is not False
+               for flag in (worker_state.should_terminate, worker_state.should_stop))
+
+
+class EmbeddedTransport(kombu_sqlalchemy.Transport):  # type: ignore[misc]
+    """kombu's SQLAlchemy transport (the embedded queue), whose poll gives way once the worker
+    is shutting down.
+
+    The SQLite broker has no event loop: the worker's main loop waits for a job in
+    ``drain_events(timeout=2.0)``, sleeping between polls, and checks its shutdown flags only
+    between two such waits, then (celery.worker.loops.synloop) waits once more on its way out.
+    A SIGTERM spent those two waits after the soft shutdown: 4 of the 5.6-7 s it took to exit
+    (measured with timestamps around each step of the shutdown). Here a wait ends as soon as a
+    flag is set; the job in hand is put back on the queue by the shutdown as before."""
+
+    def drain_events(self, connection: Any, timeout: float | None = None) -> None:
+        started = time.monotonic()
+        interval = min(self.polling_interval or 1.0, timeout or 1.0)
+        while not _shutting_down():
+            try:
+                self.cycle.get(self._deliver, timeout=timeout)
+                return
+            except Empty:
+                if timeout is not None and time.monotonic() - started >= timeout:
+                    break
+                time.sleep(interval)
+        raise socket.timeout()
+
+
+kombu.transport.TRANSPORT_ALIASES["sqla"] = f"{__name__}:EmbeddedTransport"
 
 
 def init_app(app: Flask) -> Celery:
