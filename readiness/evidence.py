@@ -27,8 +27,9 @@ A quote is a **fragment** when, where the document has it,
 - it starts mid-sentence with a relative or interrogative word ("which", "who", "how",
   "why", "such", Greek "που") or starts with a preposition followed by one ("in which"):
   it hangs on the words before it;
-- it starts with a preposition and has no finite verb ("in an uncertain economic
-  context", "From the experience of ..."): a phrase whose clause was left out;
+- it starts with a preposition and has neither a finite verb nor a comma after which a
+  clause could follow ("in an uncertain economic context", "From the experience of
+  ..."): a phrase whose clause was left out;
 - it starts mid-sentence right after an article or a preposition and has no finite verb
   ("the | cooperation between small Portuguese municipalities ..."), or with an "-ing"
   word straight after the word it qualifies, with no comma between ("an organisation |
@@ -367,7 +368,7 @@ def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str 
         return f"starts with {' '.join(words[:2])!r}: it hangs on the words before it"
     if mid_sentence and not before.endswith(",") and words[0].endswith("ing") and not FINITE_VERBS & set(words):
         return f"starts with {words[0]!r} right after {before.split()[-1]!r}: a phrase cut from the words it qualifies"
-    if words[0] in PREPOSITIONS and not FINITE_VERBS & set(words):
+    if words[0] in PREPOSITIONS and not FINITE_VERBS & set(words) and "," not in needle:
         return f"starts with {words[0]!r} and has no verb: a phrase without its clause"
     if mid_sentence and before.split()[-1].strip("\"“(") in PHRASE_HEADS and not FINITE_VERBS & set(words):
         return f"starts after {before.split()[-1]!r} and has no verb: a phrase cut out of its clause"
@@ -540,6 +541,7 @@ def evidence_report(content: "Content", sources_dir: Path | None) -> EvidenceRep
     texts = load_texts(content.bibliography, sources_dir)
     bibliography_problems(content, texts, report)
     furniture_problems(content, texts, report)
+    fragment_problems(content, texts, report)
     case_problems(content, texts, report)
     aim_problems(content, texts, report)
     return report

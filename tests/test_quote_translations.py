@@ -113,8 +113,8 @@ def test_a_corrected_translation_is_not_served_from_a_cached_report(root: Path) 
     before = report_cache_key(content, score_assessment(content, answers), meta)
     path = root / QUOTES_FILE.format(lang="pt")
     text = path.read_text(encoding="utf-8")
-    assert "translation: cooperação regular e efetiva\n" in text
-    path.write_text(text.replace("translation: cooperação regular e efetiva\n", "translation: uma cooperação regular e eficaz\n"),
+    assert "translation: cooperação regular e efetiva entre instituições do património cultural\n" in text
+    path.write_text(text.replace("translation: cooperação regular e efetiva entre instituições do património cultural\n", "translation: uma cooperação regular e eficaz entre instituições do património cultural\n"),
                     encoding="utf-8")
     changed = load_content(root)
     assert changed.digest != content.digest
