@@ -30,10 +30,12 @@ A quote is a **fragment** when, where the document has it,
 - it starts with a preposition and has neither a finite verb nor a comma after which a
   clause could follow ("in an uncertain economic context", "From the experience of
   ..."): a phrase whose clause was left out;
-- it starts mid-sentence right after an article or a preposition and has no finite verb
-  ("the | cooperation between small Portuguese municipalities ..."), or with an "-ing"
-  word straight after the word it qualifies, with no comma between ("an organisation |
-  working on technologies ..."): a phrase cut out of its clause;
+- it starts mid-sentence and has no finite verb, right after an article or a preposition
+  ("the | cooperation between small Portuguese municipalities ...") or right after any
+  other word that is not a conjunction, "to" or punctuation: a verb, noun or adjective
+  that governs it ("successful | pilot projects for landscape 3D modelling", "an
+  organisation | working on technologies ...", "EICI | considers collaboration ...");
+  a phrase cut out of its clause;
 - its sentence opens with "Despite", "Although", "Because", "If" ... and the quote ends
   before the comma after which the main clause comes ("the process might take some time
   ..." out of "Despite it was considered that the process might take some time ..., the
@@ -41,8 +43,11 @@ A quote is a **fragment** when, where the document has it,
 
 A list item that states an amount with its label, quoted whole ("Pilot phase 2014-2015:
 €235,000 - Walloon financing"), is a full statement of its document, not a fragment. A
-participle clause after a comma (", providing new opportunities for young people ...")
-is the document's own predication and is accepted. A quote found several times is a
+phrase after a comma (", providing new opportunities for young people ...", ", a
+European network that has a bottom-up approach") is set apart by the document itself
+and is accepted, and so is an infinitive after "to" ("to | promote the exchange of
+experiences and best practices"), which names an aim and reads on from the statement
+citing it. A quote found several times is a
 fragment only if it is one everywhere. The "finite verb" test knows only the English
 auxiliaries (is, has, can, will, may, must ...): it errs towards flagging, and the remedy
 is always the same, to quote more of the clause.
@@ -310,6 +315,10 @@ PREPOSITIONS = _folded("in on at by for with from of to into during despite with
 PHRASE_HEADS = (PREPOSITIONS - {"to", "as", "like"}) | _folded("a an the its their our ένα μια στις στην στη στο στον στα του της των")
 FINITE_VERBS = _folded("is are was were has have had can cannot could will would may might must shall should "
                          "does do did need needs")
+# A quote may start right after one of these (or after punctuation): they open a clause, or
+# ("to") an infinitive that names an aim and reads on from the statement that cites it.
+CONNECTIVES = _folded("and or but nor that because so when while if as whether than to which who "
+                      "και ότι που")
 # A sentence that opens with one of these has its main clause after the first comma.
 SUBORDINATORS = _folded("despite although though while whereas because if unless")
 # What may open a sentence's first word: a bullet, a quotation mark, a bracket.
@@ -366,12 +375,13 @@ def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str 
         return f"starts mid-sentence with {words[0]!r}: it hangs on the words before it"
     if words[0] in PREPOSITIONS and words[1] in DEPENDENT_OPENERS:
         return f"starts with {' '.join(words[:2])!r}: it hangs on the words before it"
-    if mid_sentence and not before.endswith(",") and words[0].endswith("ing") and not FINITE_VERBS & set(words):
-        return f"starts with {words[0]!r} right after {before.split()[-1]!r}: a phrase cut from the words it qualifies"
     if words[0] in PREPOSITIONS and not FINITE_VERBS & set(words) and "," not in needle:
         return f"starts with {words[0]!r} and has no verb: a phrase without its clause"
-    if mid_sentence and before.split()[-1].strip("\"“(") in PHRASE_HEADS and not FINITE_VERBS & set(words):
-        return f"starts after {before.split()[-1]!r} and has no verb: a phrase cut out of its clause"
+    previous = before.split()[-1].strip("\"“(") if mid_sentence else ""
+    if previous in PHRASE_HEADS and not FINITE_VERBS & set(words):
+        return f"starts after {previous!r} and has no verb: a phrase cut out of its clause"
+    if previous and previous not in CONNECTIVES and not before.endswith(",") and not FINITE_VERBS & set(words):
+        return f"starts right after {previous!r} and has no verb: a phrase cut from the words that govern it"
     sentence_start = max(before.rfind(c) for c in ".?!;") + 1
     sentence = line[sentence_start:]
     opener = _words(sentence[:80])[:1]

@@ -175,6 +175,8 @@ def _texts():
     ("000_c8bf369c45f381b7.txt",
      "cooperation between small Portuguese municipalities in order to promote regional development", "after 'the'"),
     ("000_c8bf369c45f381b7.txt", "working on technologies in cultural tourism", "right after 'organisation'"),
+    ("000_c8bf369c45f381b7.txt", "pilot projects for landscape 3D modelling", "right after 'successful'"),
+    ("000_c8bf369c45f381b7.txt", "considers collaboration, trust and relationship as its core values", "right after 'eici'"),
     ("000_c8bf369c45f381b7.txt", "the process might take some time and investments on bringing this partners together",
      "'despite' clause only"),
     ("004_1abee1b91b2d696e.txt", "περιφερειακές συναντήσεις που διεξάγονται ανά εξάμηνο", "no verb"),
@@ -195,6 +197,7 @@ def test_fragments_of_each_kind_are_recognised(document: str, quote: str, why: s
     ("001_ce7381cf6abf7c69.txt", "What is the role to play by local governments in such long-term strategies?"),
     ("002_c60309014ff32336.txt", "covers the full range of cultural and creative activities from dance to multimedia"),
     ("002_c60309014ff32336.txt", "providing new opportunities for young people and start up businesses"),
+    ("003_5359a68c26c8ed2c.txt", "promote the exchange of experiences and best practices"),
     ("004_1abee1b91b2d696e.txt", "Risks regarding efforts dilution because Creative Valley addresses a large panel of target groups"),
     # a figure with its label, as the document's whole list item
     ("004_1abee1b91b2d696e.txt", "Pilot phase 2014-2015: €235,000 - Walloon financing"),

@@ -6,6 +6,7 @@ or Italian shows the original quote followed by the translation, marked as one."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from collections import Counter
@@ -113,9 +114,10 @@ def test_a_corrected_translation_is_not_served_from_a_cached_report(root: Path) 
     before = report_cache_key(content, score_assessment(content, answers), meta)
     path = root / QUOTES_FILE.format(lang="pt")
     text = path.read_text(encoding="utf-8")
-    assert "translation: cooperação regular e efetiva entre instituições do património cultural\n" in text
-    path.write_text(text.replace("translation: cooperação regular e efetiva entre instituições do património cultural\n", "translation: uma cooperação regular e eficaz entre instituições do património cultural\n"),
-                    encoding="utf-8")
+    # the first translation of the file, corrected (whichever quote it is: the quotes change with the content)
+    line = next(line for line in text.splitlines() if line.startswith("    translation: "))
+    corrected = json.dumps(yaml.safe_load(line.split(":", 1)[1]) + " (corrigida)", ensure_ascii=False)
+    path.write_text(text.replace(line + "\n", f"    translation: {corrected}\n", 1), encoding="utf-8")
     changed = load_content(root)
     assert changed.digest != content.digest
     assert report_cache_key(changed, score_assessment(changed, answers), meta) != before
