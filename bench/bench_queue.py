@@ -4,8 +4,12 @@ One run starts, on 127.0.0.1 only: a throwaway redis-server (Debian's; without i
 limits are per process and the flood figures say so), gunicorn with the project's
 gunicorn.conf.py (2 sync workers, SQLite) and one Celery render worker (2 children), then:
 
-1. wizard step pages (GET, 8 officers) without renders (baseline), then while 2 reports
-   render continuously: p50/p99 and the ratio to the baseline (target p99 < 100 ms);
+1. wizard steps at an officers' pace, as bench/bench_step.py's paced part: 32 officers
+   (``BENCH_OFFICERS``), each GETs a step, thinks 2-5 s (seed ``BENCH_SEED``, printed), POSTs
+   it and GETs the next, with a Python client; three phases of ``BENCH_PACED_SECONDS`` (30) in
+   the same run: no renders, 2 reports rendering continuously in the Celery worker, no renders
+   again; p50/p99/max of each request (GETs and saves apart too), the ratio of the rendering
+   phase's p99 to the phases without, and the load average (target p99 < 100 ms);
 2. outage scenario: renders and worker recycling (max_requests 40) while /healthz is
    polled back to back: failed checks; then SIGTERM to gunicorn: seconds to exit, processes
    left, port free;
@@ -32,16 +36,21 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_crash import free_port  # noqa: E402 - the benches' shared helpers (same folder)
+from bench_crash import Browser, csrf, free_port  # noqa: E402 - the benches' shared helpers (same folder)
+import bench_step  # noqa: E402 - its paced officers (same folder)
 BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("BENCH_QUEUE_SECONDS", "15"))
 STEP = "cooperation"  # a wizard step of average size
 DOWNLOAD_ROUNDS = int(os.environ.get("BENCH_DOWNLOAD_ROUNDS", "300"))
+PACED_SECONDS = int(os.environ.get("BENCH_PACED_SECONDS", "30"))
 
 
 def wait_port(port: int, timeout: float = 90) -> None:
@@ -141,17 +150,99 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
 
 
-def step_load(base: str, officers: list[tuple[Client, str]], seconds: float) -> tuple[list[float], list[int]]:
-    stop, times, errors = threading.Event(), [], []  # type: ignore[var-annotated]
-    threads = [threading.Thread(target=timed_gets, args=(c, f"/a/{pid}/step/{STEP}", stop, times, errors))
-               for c, pid in officers]
-    for t in threads:
-        t.start()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join()
-    return times, errors
+class ProxiedBrowser(Browser):
+    """An officer's browser behind the trusted proxy: its own client address, so that 32 officers
+    starting assessments are 32 clients to the shared creation limit, as in real use."""
+
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
+
+    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None,
+                timeout: float = 60) -> tuple[int, str, str]:
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            headers = {"X-Forwarded-For": self.address, **({"Cookie": self.cookie} if self.cookie else {})}
+            body = None
+            if form is not None:
+                body = urllib.parse.urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie" and value.startswith("session="):
+                    self.cookie = value.split(";", 1)[0]
+            return response.status, response.getheader("Location") or "", text
+        finally:
+            conn.close()
+
+
+def paced_officers_file(port: int, tmp: Path) -> Path:
+    """bench_step's officers file (cookie, step path, the step's answers), one draft each."""
+    fields = urllib.parse.urlencode(bench_step.step_fields()) + f"&{bench_step.CHANGED}="
+    lines = []
+    for i in range(bench_step.OFFICERS):
+        browser = ProxiedBrowser(f"10.0.3.{i + 1}")
+        browser.port = port
+        _, _, html = browser.request("GET", "/start")
+        status, location, _ = browser.request("POST", "/start", [
+            ("csrf_token", csrf(html)), ("town", f"Benchtown {i}"), ("country", "Romania"),
+            ("population_band", "10k_50k")])
+        assert status == 303, f"start: {status}"
+        public_id = re.search(r"/a/([0-9a-f]+)/link", location).group(1)  # type: ignore[union-attr]
+        path = f"/a/{public_id}/step/{STEP}"
+        assert browser.request("GET", path)[0] == 200
+        lines.append(f"{browser.cookie}\t{path}\t{fields}")
+    officers = tmp / "officers.tsv"
+    officers.write_text("\n".join(lines) + "\n")
+    return officers
+
+
+@dataclass
+class Paced:
+    """One phase of paced officers: each request's latency (s) by method, the load around it."""
+
+    name: str
+    gets: list[float]
+    saves: list[float]
+    unexpected: int
+    load: tuple[float, float]
+
+    @property
+    def all(self) -> list[float]:
+        return self.gets + self.saves
+
+    def line(self) -> str:
+        return (f"{len(self.all)} requests, p50 {percentile(self.all, 0.5):.1f} ms, p99 {percentile(self.all, 0.99):.0f} ms, "
+                f"max {max(self.all, default=0) * 1000:.0f} ms (GET p99 {percentile(self.gets, 0.99):.0f}, save POST p99 "
+                f"{percentile(self.saves, 0.99):.0f}); unexpected {self.unexpected}; load {self.load[0]:.1f} -> "
+                f"{self.load[1]:.1f}")
+
+
+def paced_phase(name: str, port: int, officers: Path, seconds: int) -> Paced:
+    """bench_step.paced_officers at the officers' pace, its latencies kept by method."""
+    gets: list[float] = []
+    saves: list[float] = []
+    real = Browser.request
+
+    def timed(self: Browser, method: str, path: str, form: Any = None, timeout: float = 10) -> tuple[int, str, str]:
+        t0 = time.perf_counter()
+        try:
+            return real(self, method, path, form, timeout=timeout)
+        finally:
+            (gets if method == "GET" else saves).append(time.perf_counter() - t0)
+
+    before = os.getloadavg()[0]
+    Browser.request = timed  # type: ignore[method-assign]
+    try:
+        result = bench_step.paced_officers(SimpleNamespace(port=port), officers, seconds,  # type: ignore[arg-type]
+                                           bench_step.PACES["officers' pace (think 2-5 s)"])
+    finally:
+        Browser.request = real  # type: ignore[method-assign]
+    return Paced(name, gets, saves, int(result["unexpected"]), (before, os.getloadavg()[0]))
 
 
 def rerender_forever(db_url: str, c: Client, public_id: str, stop: threading.Event, count: list[int]) -> None:
@@ -221,7 +312,9 @@ def main() -> int:
         subprocess.run([str(BIN / "flask"), "--app", "webapp", "upgrade-db"], env=env, cwd=ROOT, check=True,
                        capture_output=True)
         port = free_port()
-        web_env = dict(env, BIND=f"127.0.0.1:{port}", BASE_URL=f"http://127.0.0.1:{port}", GUNICORN_MAX_REQUESTS="40")
+        # the project's gunicorn.conf.py as deployed (its max_requests); the outage scenario below
+        # runs a second server on the same database that recycles its workers every ~40 requests
+        web_env = dict(env, BIND=f"127.0.0.1:{port}", BASE_URL=f"http://127.0.0.1:{port}")
         web = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "webapp:create_app()"], cwd=ROOT,
                                env=web_env, stdout=(tmp / "web.log").open("wb"), stderr=subprocess.STDOUT,
                                start_new_session=True)
@@ -231,7 +324,7 @@ def main() -> int:
         # Each simulated user comes from its own address (through the trusted proxy header).
         users = [WizardClient(base, f"10.0.0.{i + 1}") for i in range(16)]
         officers = [(users[i], new_assessment(users[i])[0]) for i in range(8)]
-        times0, errors0 = step_load(base, officers, SECONDS)
+        paced_file = paced_officers_file(port, tmp)
 
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "webapp.worker", "worker", "--without-gossip",
                                    "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"], cwd=ROOT,
@@ -241,22 +334,40 @@ def main() -> int:
         renderers = [(users[8 + i], new_assessment(users[8 + i], "pt")[0]) for i in range(2)]
         for c, pid in renderers:
             wait_ready(c, pid)
+
+        # wizard steps at the officers' pace: without renders, with 2 rendering continuously, without again
+        phases = [paced_phase("no renders", port, paced_file, PACED_SECONDS)]
         stop, rendered = threading.Event(), [0]
         loops = [threading.Thread(target=rerender_forever, args=(db_url, c, pid, stop, rendered)) for c, pid in renderers]
         for t in loops:
             t.start()
-        # health checks during renders and recycling (max_requests 40 with 2 workers: many restarts)
+        phases.append(paced_phase("2 reports rendering", port, paced_file, PACED_SECONDS))
+        rendered_paced = rendered[0]
+
+        # outage scenario: health checks on a server recycling its workers every ~40 requests
+        # (max_requests 40 with 2 workers: many restarts) while the 2 reports go on rendering
+        recycle_port = free_port()
+        recycler = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "webapp:create_app()"], cwd=ROOT,
+                                    env=dict(web_env, BIND=f"127.0.0.1:{recycle_port}", GUNICORN_MAX_REQUESTS="40"),
+                                    stdout=(tmp / "recycle.log").open("wb"), stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        procs.append(recycler)
+        wait_port(recycle_port)
         health_stop, health_times, health_errors = threading.Event(), [], []  # type: ignore[var-annotated]
-        health = threading.Thread(target=timed_gets, args=(Client(base, "10.0.1.1"), "/healthz", health_stop, health_times,
-                                                           health_errors))
+        health = threading.Thread(target=timed_gets, args=(Client(f"http://127.0.0.1:{recycle_port}", "10.0.1.1"),
+                                                           "/healthz", health_stop, health_times, health_errors))
         health.start()
-        times1, errors1 = step_load(base, officers, SECONDS)
+        time.sleep(SECONDS)
         health_stop.set()
         health.join()
         slow_checks = sum(1 for t in health_times if t > 1.0)
+        recycled = (tmp / "recycle.log").read_text(errors="replace").count("Booting worker") - 2
+        recycler.send_signal(signal.SIGTERM)
+        recycler.wait(timeout=60)
         stop.set()
         for t in loops:
             t.join()
+        phases.append(paced_phase("no renders, again", port, paced_file, PACED_SECONDS))
 
         # bilingual alternation: 2 clients alternate, 6 others download their ready reports
         others = [(users[i], pid) for i, (_, pid) in enumerate(officers[:6])]
@@ -352,19 +463,22 @@ def main() -> int:
             except OSError:
                 port_free = False
 
-        p50_0, p99_0, p50_1, p99_1 = (percentile(times0, 0.5), percentile(times0, 0.99),
-                                      percentile(times1, 0.5), percentile(times1, 0.99))
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are noisy when other work runs)")
-        print(f"queue benchmark: gunicorn 2 sync workers (max_requests 40), 1 Celery worker x 2 children, SQLite, "
-              f"limits in {'Redis' if redis else 'memory (no redis-server)'}; {SECONDS:g} s per phase")
-        print(f"  wizard step, no renders (baseline): {len(times0)} requests, p50 {p50_0:.0f} ms, p99 {p99_0:.0f} ms, "
-              f"errors {len(errors0)}")
-        print(f"  wizard step, 2 reports rendering:   {len(times1)} requests, p50 {p50_1:.0f} ms, p99 {p99_1:.0f} ms, "
-              f"errors {len(errors1)}; {rendered[0]} reports rendered meanwhile")
-        print(f"  ratio p99 rendering / baseline {p99_1 / p99_0:.2f}, p50 {p50_1 / p50_0:.2f}; "
-              f"p99 target < 100 ms: {'ok' if p99_1 < 100 else 'MISSED'}")
-        print(f"  outage scenario (renders + recycling): {len(health_times)} health checks, "
-              f"{len(health_errors)} failed, {slow_checks} over 1 s")
+        print(f"queue benchmark: gunicorn 2 sync workers, 1 Celery worker x 2 children (niced: webapp/worker.py), "
+              f"SQLite, "
+              f"limits in {'Redis' if redis else 'memory (no redis-server)'}")
+        print(f"  wizard steps, {bench_step.OFFICERS} officers at the officers' pace (think 2-5 s, seed {bench_step.SEED}; "
+              f"GET step, POST it, {PACED_SECONDS} s per phase):")
+        for phase in phases:
+            print(f"    {phase.name + ':':<22} {phase.line()}")
+        quiet = phases[0].all + phases[2].all
+        busy = phases[1].all
+        print(f"    {rendered_paced} reports rendered during the rendering phase; p99 rendering / without "
+              f"{percentile(busy, 0.99):.0f} / {percentile(quiet, 0.99):.0f} ms = ratio "
+              f"{percentile(busy, 0.99) / percentile(quiet, 0.99):.2f} (p50 {percentile(busy, 0.5) / percentile(quiet, 0.5):.2f}); "
+              f"p99 target < 100 ms while rendering: {'met' if percentile(busy, 0.99) < 100 else 'MISSED'}")
+        print(f"  outage scenario (renders + recycling, a second server with max_requests 40: {recycled} worker "
+              f"restarts): {len(health_times)} health checks, {len(health_errors)} failed, {slow_checks} over 1 s")
         print(f"  bilingual alternation: others' downloads {len(other_times)}, refused {len(other_errors)}, "
               f"p50 {percentile(other_times, 0.5):.1f} ms (target < 50 ms); the alternating clients' downloads not "
               f"served from the cache: {len(alt_refused)}")
