@@ -122,3 +122,38 @@ def test_one_time_estimate_on_the_home_page_and_in_the_readme(client, content):
     assert f"About {minutes} minutes" in client.get("/").get_data(as_text=True)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"about\s+{minutes} minutes", readme)
+
+
+def test_a_step_page_made_of_its_kept_parts_is_the_page_rendered_in_full(app, wizard, content, monkeypatch):
+    """A step page without a message is joined from parts kept per step and language
+    (webapp/wizard/pages.py): it must be exactly the page the templates render, in every
+    language, with a town, a country and answers that need escaping, and a follow-up shown
+    with its condition."""
+    from conftest import best_value
+    from readiness.models import QuestionType
+    from webapp.wizard import pages
+    from webapp.wizard.steps import all_steps
+
+    wizard.start(town='Óbidos & "<Co>"', country="Portugal")
+    for step in all_steps(content)[:4]:  # answered: ticks, numbers, a text with & and <
+        wizard.post_step(step.id, {q.id: "A & <b>b</b> 'c'" if q.type == QuestionType.text else best_value(q)
+                                   for q in step.questions if q.show_if is None}, action="save")
+
+    def shown(language: str) -> dict[str, str]:
+        pages_ = {}
+        for step in all_steps(content):
+            html = wizard.client.get(wizard.url(f"step/{step.id}")).get_data(as_text=True)
+            pages_[step.id] = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]+', r"\1-", html)
+        return pages_
+
+    for language in ("en", "pt", "it"):
+        page = wizard.client.get(wizard.url("step/profile")).get_data(as_text=True)
+        wizard.client.post(wizard.url("step/profile"), data={"csrf_token": csrf_token(page), "language": language})
+        kept = shown(language)
+        assert f'<html lang="{language}">' in kept["profile"] and "Óbidos &amp; &#34;&lt;Co&gt;&#34;" in kept["profile"]
+        assert app.extensions[pages.STEP_PAGES_EXTENSION]  # made of parts
+        with monkeypatch.context() as m:
+            m.setattr(pages, "step_page", lambda *args: None)  # rendered in full
+            full = shown(language)
+        for step_id, html in kept.items():
+            assert html == full[step_id], (language, step_id)

@@ -12,18 +12,34 @@ on every page:
   before and after it, and each page puts the answer in between (the options above, or the
   typed value, escaped as the template escapes it). A question with a message is rendered
   in full, as before. Together they were two thirds of a step page's template time.
+- the page around the questions (``step_page``: templates/step.html and base.html, their
+  translations, language menu, progress and list of steps) is the same for a step, language
+  and script root but for five values (the town, its country, the CSRF token, the answers'
+  revisions, the address of the steps): rendered once with a placeholder for each and for
+  the questions, kept as its parts, and each page without a message joins the parts with
+  those values, escaped as the template escapes them. A page with a message (errors, a
+  conflict, a storage fault) is rendered in full.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
-from flask import current_app
+from urllib.parse import quote
+
+from flask import current_app, render_template, request
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from readiness.conditions import AnswerValue
+
 from readiness.models import Question, QuestionType
+
+from webapp.i18n.locale import current_language
 
 EXTENSION = "readiness_choice_inputs"
 QUESTIONS_EXTENSION = "readiness_question_blocks"
@@ -74,6 +90,8 @@ _PLACEHOLDER_FIELD = SimpleNamespace(errors=[], flags=SimpleNamespace(contradict
 def question_block(field: Any, q: Question, conditional: str | None, show_if: str | None) -> Markup:
     """``question(field, q, conditional, show_if)`` of templates/_macros.html, its markup around
     the answer kept per app (see the module's docstring)."""
+    if isinstance(q, _SlotQuestion):  # the page's parts being made (step_page)
+        return Markup(_slot(q.id))
     # The help text's glossary marks depend on what the page marked before: worked out here,
     # in page order, once per question (webapp/glossary/routes.py).
     glossed = current_app.jinja_env.filters["glossed"]
@@ -96,3 +114,136 @@ def question_block(field: Any, q: Question, conditional: str | None, show_if: st
     else:
         answer = escape(field._value())
     return found[1] + answer + found[2]
+
+
+class SavedAnswer:
+    """What templates/_macros.html reads of a field that shows a saved answer and no message:
+    its data as WTForms binds it (choices coerced to text; a number already written as text),
+    so a GET needs no form class, fields or widgets. The CSRF token is the form's own
+    (``SavedForm.csrf_token``)."""
+
+    __slots__ = ("data",)
+    errors: Sequence[str] = ()
+    flags = SimpleNamespace(contradicted=False)
+
+    def __init__(self, data: Any):
+        self.data = data
+
+    def _value(self) -> str:
+        return str(self.data) if self.data is not None else ""
+
+
+class _CsrfToken:
+    __slots__ = ("value",)
+
+    def __init__(self, value: str):
+        self.value = value
+
+    def _value(self) -> str:
+        return self.value
+
+
+class SavedForm:
+    """A step page's form as a GET shows it: the saved answers, the CSRF token the form would
+    carry (Flask-WTF's ``generate_csrf``, the one FlaskForm's token field calls, with the same
+    secret and session key)."""
+
+    def __init__(self, questions: Iterable[Question], data: Mapping[str, AnswerValue]):
+        self.fields = {q.id: SavedAnswer(_bound(q, data.get(q.id))) for q in questions}
+        self.csrf_token = _CsrfToken(generate_csrf())
+
+    def __getitem__(self, question_id: str) -> SavedAnswer:
+        return self.fields[question_id]
+
+
+def _bound(q: Question, value: Any) -> Any:
+    """``value`` as WTForms' fields of templates/_macros.html bind it (forms.FIELD_BUILDERS)."""
+    if value is None or q.type not in CHOICE_TYPES:
+        return value
+    try:
+        return [str(v) for v in value] if q.type == QuestionType.multi else str(value)
+    except TypeError:  # not a list: WTForms binds nothing
+        return None
+
+
+# --------------------------------------------------------------------------- the page around the questions
+
+STEP_PAGES_EXTENSION = "readiness_step_pages"
+_MARK = "\ue001"  # around a placeholder's name (private use: never in the content)
+_SLOTS = re.compile(_MARK + r"([a-z_0-9]+)" + _MARK)
+_VALUES = ("town", "country", "csrf", "revisions", "steps_url")
+
+
+def _slot(name: str) -> str:
+    return f"{_MARK}{name}{_MARK}"
+
+
+@dataclass(frozen=True)
+class _SlotQuestion:
+    """Stands for a question while the page's parts are made: question_block puts a placeholder."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class _Parts:
+    step: Any  # kept, so that its id() stays its own
+    head: tuple[str, ...]  # text, value name, text, ..., text: up to the first question
+    between: str  # between two questions
+    tail: tuple[str, ...]  # after the last question
+
+
+class _Stand(SimpleNamespace):
+    """A placeholder object for the template (an assessment, a form)."""
+
+
+def _make_parts(step: Any, steps: Sequence[Any]) -> _Parts | None:
+    two = [_SlotQuestion("question_1"), _SlotQuestion("question_2")]
+    html = render_template(
+        "step.html", macros=macros(), assessment=_Stand(town=_slot("town"), country=_slot("country")), step=step,
+        form=_Stand(csrf_token=_CsrfToken(_slot("csrf")), **{q.id: None for q in two}), questions=two,
+        conditional={}, show_if={}, errors=[], steps=steps, step_urls={s.id: _slot("steps_url") + _quote(s.id) for s in steps},
+        revisions=_slot("revisions"), storage_fault=False)
+    pieces = _SLOTS.split(html)  # text, name, text, name, ..., text
+    names = pieces[1::2]
+    if names.count("question_1") != 1 or names.count("question_2") != 1 or \
+            not set(names) <= {*_VALUES, "question_1", "question_2"} or _MARK in "".join(pieces[::2]):
+        return None  # not made of these parts (a placeholder lost or repeated): rendered in full
+    first, second = pieces.index("question_1"), pieces.index("question_2")
+    if second != first + 2:
+        return None
+    return _Parts(step, tuple(pieces[:first]), pieces[first + 1], tuple(pieces[second + 1:]))
+
+
+def _quote(step_id: str) -> str:
+    return quote(step_id, safe="")
+
+
+def _parts(step: Any, steps: Sequence[Any]) -> _Parts | None:
+    kept: dict[tuple, _Parts | None] = current_app.extensions.setdefault(STEP_PAGES_EXTENSION, {})
+    key = (id(step), str(get_locale() or ""), current_language(), request.script_root)
+    found = kept.get(key, False)
+    if found is False or (found is not None and found.step is not step):
+        found = _make_parts(step, steps)
+        if len(kept) < KEPT:
+            kept[key] = found
+    return found  # type: ignore[return-value]
+
+
+def step_page(step: Any, steps: Sequence[Any], questions: Sequence[Question], form: Any, conditional: Mapping[str, str],
+              show_if: Mapping[str, str | None], assessment: Any, revisions: str, steps_url: str) -> str | None:
+    """templates/step.html for a page without a message, from its kept parts (see the module's
+    docstring); None when the page cannot be made of them (the caller renders it in full)."""
+    parts = _parts(step, steps) if questions else None
+    if parts is None:
+        return None
+    # in page order: a help text marks the glossary terms that no question above it marked
+    blocks = [question_block(form[q.id], q, conditional.get(q.id), show_if.get(q.id)) for q in questions]
+    country = current_app.jinja_env.filters["country_name"](assessment.country)
+    values = {"town": escape(assessment.town), "country": escape(country), "csrf": escape(form.csrf_token._value()),
+              "revisions": escape(revisions), "steps_url": escape(steps_url)}
+
+    def filled(pieces: tuple[str, ...]) -> list[str]:
+        return [values[p] if i % 2 else p for i, p in enumerate(pieces)]
+
+    return "".join([*filled(parts.head), parts.between.join(blocks), *filled(parts.tail)])

@@ -163,12 +163,11 @@ def step(public_id: str, step_id: str) -> Any:
         g.assessment_language = switched
     current = step_by_id(content(), step_id) or abort(404)
     shown = shown_questions(current, saved)
-    form_cls = step_form_class(shown)
-    if request.method == "GET":
-        form = form_cls(data=form_data(shown, saved))
+    if request.method == "GET":  # the saved answers shown as the form would show them, no form built
+        form = pages.SavedForm(shown, form_data(shown, saved))
         return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions), saved)
 
-    form = form_cls()
+    form = step_form_class(shown)()
     # A language chosen on this page: its answers are saved like "Save", then it comes back translated.
     action = "language" if switched else request.form.get("action", "next")
     posted_revisions = request.form.get(REVISIONS_FIELD)
@@ -224,6 +223,10 @@ def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, r
     steps = all_steps(content())
     # One url_for for the whole step list: the step id is the URL's last part, percent-encoded.
     url = url_for("assess.step", public_id=assessment.public_id, step_id="_")[:-1]
+    if not errors and not storage_fault and revisions is not None:  # a page without a message
+        page = pages.step_page(current, steps, shown, form, conditional, show_if, assessment, revisions, url)
+        if page is not None:
+            return page
     step_urls = {s.id: url + quote(s.id, safe="") for s in steps}
     return render_template("step.html", macros=pages.macros(), assessment=assessment, step=current, form=form, questions=shown,
                            conditional=conditional, show_if=show_if, errors=errors, steps=steps, step_urls=step_urls,
