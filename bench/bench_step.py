@@ -94,6 +94,7 @@ STEP = "cooperation"  # a typical step: single, multi, yes/no and number questio
 CHANGED = "coop_joint_projects"  # the answer a save changes (a number: 0..399)
 SECRET_KEY = "bench-step-secret-key-0123456789abcdef0123"
 LOAD_BEFORE = " ".join(Path("/proc/loadavg").read_text().split()[:3])  # other work on the machine
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -117,6 +118,18 @@ class Server:
 
     def boots(self) -> int:
         return self.log.read_text(errors="replace").count("Booting worker")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) its workers have used so far: what a request costs the server,
+        whatever else runs on the machine (the other servers, wrk, other people's work)."""
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14 and 15)
+        return total / CLOCK_TICKS
 
 
 def start_server(name: str, app: str, tmp: Path, extra_env: dict[str, str], pythonpath: str | None = None) -> Server:
@@ -192,15 +205,19 @@ def prepare_officers(server: Server, tmp: Path) -> tuple[Path, int]:
     return officers, size
 
 
-def wrk(url: str, mode: str, officers: Path, seconds: int, count: int = OFFICERS) -> dict[str, Any]:
+def wrk(url: str, mode: str, officers: Path, seconds: int, count: int = OFFICERS,
+        server: Server | None = None) -> dict[str, Any]:
     command = ["wrk", "-t", str(count), "-c", str(count), "-d", f"{seconds}s", "--timeout", "5s",
                "-s", str(BENCH / "wrk_officers.lua"), url, "--", mode, str(officers)]
+    cpu_before = server.cpu_seconds() if server else 0.0
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    cpu = server.cpu_seconds() - cpu_before if server else 0.0
     line = next((ln for ln in reversed(out.stdout.splitlines()) if ln.startswith("{")), None)
     if out.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout[-2000:]} {out.stderr[-2000:]}")
     result = json.loads(line)
     result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["cpu_ms"] = 1000 * cpu / max(1, result["requests"])  # the workers' CPU per request
     return result
 
 
@@ -282,6 +299,12 @@ class Series:
 
     def median_rate(self, per: int = 1) -> float:
         return statistics.median(self.rates(per))
+
+    def cpu_ms(self, per: int = 1) -> list[float]:
+        return [r["cpu_ms"] * per for r in self.runs]
+
+    def median_cpu_ms(self, per: int = 1) -> float:
+        return statistics.median(self.cpu_ms(per))
 
     def p99s(self) -> list[float]:
         return [r["p99_us"] / 1000 for r in self.runs]
@@ -381,22 +404,22 @@ def main() -> int:
             normal_file.write_text("".join("\t/insert-normal\t\n" for _ in range(OFFICERS)))
 
             plan = {
-                "bare page": (bare.url, "bare_get", bare_file),
-                "step GET": (real.url, "get", officers),
-                "bare INSERT": (bare.url, "bare_insert", insert_file),
-                "bare save": (bare.url, "bare_save", bare_file),
-                "save": (real.url, "save", officers),
-                "bare INSERT NORMAL": (bare.url, "bare_insert", normal_file),
+                "bare page": (bare, "bare_get", bare_file),
+                "step GET": (real, "get", officers),
+                "bare INSERT": (bare, "bare_insert", insert_file),
+                "bare save": (bare, "bare_save", bare_file),
+                "save": (real, "save", officers),
+                "bare INSERT NORMAL": (bare, "bare_insert", normal_file),
             }
-            for url, mode, file in plan.values():  # warm-up, not counted
-                wrk(url, mode, file, 1)
+            for server, mode, file in plan.values():  # warm-up, not counted
+                wrk(server.url, mode, file, 1)
             series = {name: Series() for name in plan}
             names = list(plan)
             for r in range(ROUNDS):
                 order = names[r % len(names):] + names[:r % len(names)]
                 for name in order:
-                    url, mode, file = plan[name]
-                    series[name].runs.append(wrk(url, mode, file, SECONDS))
+                    server, mode, file = plan[name]
+                    series[name].runs.append(wrk(server.url, mode, file, SECONDS, server=server))
             mem_loaded, mem_bare = memory(real), memory(bare)
             paced: dict[str, dict[str, dict[str, Any]]] = {}
             for pace, think in PACES.items():
@@ -450,6 +473,14 @@ def main() -> int:
           f"(rounds {ratio_range(save.rates(per=2), bare_insert.rates())}); INSERT with synchronous=NORMAL "
           f"{bare_normal.median_rate():.0f}/s: ratio {save.median_rate(per=2) / bare_normal.median_rate():.2f} "
           f"(rounds {ratio_range(save.rates(per=2), bare_normal.rates())})")
+    # The web workers' CPU per request: what each request costs the server, much less moved by the
+    # machine's other work than the rates above (which fall with it, and not evenly).
+    print(f"step: CPU of the web workers per request (median of rounds): bare page "
+          f"{bare_page.median_cpu_ms():.2f} ms, step GET {step_get.median_cpu_ms():.2f} ms: ratio "
+          f"{bare_page.median_cpu_ms() / step_get.median_cpu_ms():.2f} (rounds "
+          f"{ratio_range(bare_page.cpu_ms(), step_get.cpu_ms())}); bare save (GET + POST) "
+          f"{bare_save.median_cpu_ms(per=2):.2f} ms, save (GET + POST) {save.median_cpu_ms(per=2):.2f} ms: ratio "
+          f"{bare_save.median_cpu_ms() / save.median_cpu_ms():.2f} (rounds {ratio_range(bare_save.cpu_ms(), save.cpu_ms())})")
     for name, s in series.items():
         print(f"step: {name:<18} p99 {statistics.median(s.p99s()):.0f} ms (worst round {max(s.p99s()):.0f}; goal < 100), "
               f"max {s.worst('max_us'):.0f} ms, p50 {statistics.median(r['p50_us'] / 1000 for r in s.runs):.0f} ms, "

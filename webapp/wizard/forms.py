@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
+from types import SimpleNamespace
+
 from flask import current_app, has_app_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import Field, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -89,6 +92,73 @@ def step_form_class(questions: Iterable[Question]) -> type[FlaskForm]:
         if len(kept) < _FORM_CLASSES_KEPT:
             kept[key] = found  # the questions are kept with it, so their ids stay theirs
     return found[1]
+
+
+class AnswerField:
+    """A question's field as templates/_macros.html and ``read_and_check`` use it: its data as
+    the WTForms field of FIELD_BUILDERS would hold it, its messages, whether it contradicts
+    the answer above. A wizard step needs nothing else of a field: binding WTForms' classes
+    and their widgets was a tenth of a step's request."""
+
+    __slots__ = ("data", "errors", "flags")
+
+    def __init__(self, data: Any):
+        self.data = data
+        self.errors: list[str] = []
+        self.flags = SimpleNamespace(contradicted=False)
+
+    def _value(self) -> str:
+        return str(self.data) if self.data is not None else ""
+
+
+class _CsrfToken:
+    def _value(self) -> str:
+        # Flask-WTF's token for this session, as FlaskForm's token field gives it (the same
+        # secret and session key; kept per request by generate_csrf).
+        return generate_csrf()
+
+
+class StepForm:
+    """A wizard step's form: the saved answers (a GET) or the posted ones (a POST).
+
+    The CSRF token of a post is checked before any view by CSRFProtect (webapp/__init__.py),
+    for every form of the app; the step's fields carry no validators of their own (answers
+    are checked by ``read_and_check``), so a step needs no WTForms form."""
+
+    csrf_token = _CsrfToken()
+
+    def __init__(self, fields: dict[str, AnswerField]):
+        self.fields = fields
+
+    def __getitem__(self, question_id: str) -> AnswerField:
+        return self.fields[question_id]
+
+    @classmethod
+    def saved(cls, questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> "StepForm":
+        data = form_data(questions, answers)
+        return cls({q.id: AnswerField(_bound(q, data.get(q.id))) for q in questions})
+
+    @classmethod
+    def posted(cls, questions: Iterable[Question], formdata: Any) -> "StepForm":
+        return cls({q.id: AnswerField(_posted(q, formdata.getlist(q.id))) for q in questions})
+
+
+def _bound(q: Question, value: Any) -> Any:
+    """A saved answer as the question's WTForms field binds it: choices coerced to text."""
+    if value is None or q.type not in (QuestionType.single, QuestionType.scale, QuestionType.yesno, QuestionType.multi):
+        return value
+    try:
+        return [str(v) for v in value] if q.type == QuestionType.multi else str(value)
+    except TypeError:  # not a list: the field binds nothing
+        return None
+
+
+def _posted(q: Question, sent: list[str]) -> Any:
+    """What the question's WTForms field holds after a post: every value of a multiple
+    choice (none: an empty list), else the first value sent (none: nothing)."""
+    if q.type == QuestionType.multi:
+        return sent
+    return sent[0] if sent else None
 
 
 def form_data(questions: Iterable[Question], answers: Mapping[str, AnswerValue]) -> dict[str, Any]:

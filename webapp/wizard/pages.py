@@ -26,16 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Iterable, Mapping, Sequence
-
+from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-
-from readiness.conditions import AnswerValue
 
 from readiness.models import Question, QuestionType
 
@@ -116,56 +112,6 @@ def question_block(field: Any, q: Question, conditional: str | None, show_if: st
     return found[1] + answer + found[2]
 
 
-class SavedAnswer:
-    """What templates/_macros.html reads of a field that shows a saved answer and no message:
-    its data as WTForms binds it (choices coerced to text; a number already written as text),
-    so a GET needs no form class, fields or widgets. The CSRF token is the form's own
-    (``SavedForm.csrf_token``)."""
-
-    __slots__ = ("data",)
-    errors: Sequence[str] = ()
-    flags = SimpleNamespace(contradicted=False)
-
-    def __init__(self, data: Any):
-        self.data = data
-
-    def _value(self) -> str:
-        return str(self.data) if self.data is not None else ""
-
-
-class _CsrfToken:
-    __slots__ = ("value",)
-
-    def __init__(self, value: str):
-        self.value = value
-
-    def _value(self) -> str:
-        return self.value
-
-
-class SavedForm:
-    """A step page's form as a GET shows it: the saved answers, the CSRF token the form would
-    carry (Flask-WTF's ``generate_csrf``, the one FlaskForm's token field calls, with the same
-    secret and session key)."""
-
-    def __init__(self, questions: Iterable[Question], data: Mapping[str, AnswerValue]):
-        self.fields = {q.id: SavedAnswer(_bound(q, data.get(q.id))) for q in questions}
-        self.csrf_token = _CsrfToken(generate_csrf())
-
-    def __getitem__(self, question_id: str) -> SavedAnswer:
-        return self.fields[question_id]
-
-
-def _bound(q: Question, value: Any) -> Any:
-    """``value`` as WTForms' fields of templates/_macros.html bind it (forms.FIELD_BUILDERS)."""
-    if value is None or q.type not in CHOICE_TYPES:
-        return value
-    try:
-        return [str(v) for v in value] if q.type == QuestionType.multi else str(value)
-    except TypeError:  # not a list: WTForms binds nothing
-        return None
-
-
 # --------------------------------------------------------------------------- the page around the questions
 
 STEP_PAGES_EXTENSION = "readiness_step_pages"
@@ -194,14 +140,14 @@ class _Parts:
 
 
 class _Stand(SimpleNamespace):
-    """A placeholder object for the template (an assessment, a form)."""
+    """A placeholder object for the template (an assessment, a form, its CSRF token)."""
 
 
 def _make_parts(step: Any, steps: Sequence[Any]) -> _Parts | None:
     two = [_SlotQuestion("question_1"), _SlotQuestion("question_2")]
     html = render_template(
         "step.html", macros=macros(), assessment=_Stand(town=_slot("town"), country=_slot("country")), step=step,
-        form=_Stand(csrf_token=_CsrfToken(_slot("csrf")), **{q.id: None for q in two}), questions=two,
+        form=_Stand(csrf_token=_Stand(_value=lambda: _slot("csrf")), **{q.id: None for q in two}), questions=two,
         conditional={}, show_if={}, errors=[], steps=steps, step_urls={s.id: _slot("steps_url") + _quote(s.id) for s in steps},
         revisions=_slot("revisions"), storage_fault=False)
     pieces = _SLOTS.split(html)  # text, name, text, name, ..., text

@@ -21,7 +21,7 @@ from webapp.peers import service as peers_service
 from webapp.report import service as report_service
 from webapp.wizard import pages, store
 from webapp.extensions import db
-from webapp.wizard.forms import form_data, read_and_check, start_form_class, step_form_class
+from webapp.wizard.forms import StepForm, read_and_check, start_form_class
 from webapp.i18n.locale import current_language, language_posted_with_form, localized_content
 from webapp.models import Assessment
 from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
@@ -163,16 +163,14 @@ def step(public_id: str, step_id: str) -> Any:
         g.assessment_language = switched
     current = step_by_id(content(), step_id) or abort(404)
     shown = shown_questions(current, saved)
-    if request.method == "GET":  # the saved answers shown as the form would show them, no form built
-        form = pages.SavedForm(shown, form_data(shown, saved))
+    if request.method == "GET":
+        form = StepForm.saved(shown, saved)
         return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions), saved)
 
-    form = step_form_class(shown)()
+    form = StepForm.posted(shown, request.form)  # its CSRF token was checked before the view (CSRFProtect)
     # A language chosen on this page: its answers are saved like "Save", then it comes back translated.
     action = "language" if switched else request.form.get("action", "next")
     posted_revisions = request.form.get(REVISIONS_FIELD)
-    if not form.validate():  # CSRF only: fields carry no validators of their own
-        return _render_step(assessment, current, form, shown, posted_revisions, saved), 400
     posted = {q.id: form[q.id].data for q in shown}
     values = read_and_check(form, shown, require=(action == "next"),
                             is_applicable=lambda q: is_visible(q, {**saved, **posted}))
