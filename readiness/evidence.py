@@ -36,6 +36,8 @@ A quote is a **fragment** when, where the document has it,
   that governs it ("successful | pilot projects for landscape 3D modelling", "an
   organisation | working on technologies ...", "EICI | considers collaboration ...");
   a phrase cut out of its clause;
+- it is the words in a parenthesis, without a verb ("(accessibility, cultural life,
+  technological facilities ...)");
 - its sentence opens with "Despite", "Although", "Because", "If" ... and the quote ends
   before the comma after which the main clause comes ("the process might take some time
   ..." out of "Despite it was considered that the process might take some time ..., the
@@ -370,6 +372,8 @@ def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str 
     if words[-1] in FUNCTION_WORDS:
         return f"ends on {words[-1]!r}: the phrase is cut off"
     before = line[:start].rstrip()
+    if before.endswith("(") and not FINITE_VERBS & set(words):
+        return "the words in a parenthesis, without a verb: a description cut from what it describes"
     mid_sentence = bool(_OPENING.sub("", before)) and not before.endswith(tuple(".?!:;\"“(*•-"))
     if mid_sentence and words[0] in DEPENDENT_OPENERS:
         return f"starts mid-sentence with {words[0]!r}: it hangs on the words before it"

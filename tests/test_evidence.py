@@ -176,6 +176,8 @@ def _texts():
      "cooperation between small Portuguese municipalities in order to promote regional development", "after 'the'"),
     ("000_c8bf369c45f381b7.txt", "working on technologies in cultural tourism", "right after 'organisation'"),
     ("000_c8bf369c45f381b7.txt", "pilot projects for landscape 3D modelling", "right after 'successful'"),
+    ("003_5359a68c26c8ed2c.txt", "accessibility, cultural life, technological facilities, competitive clusters, global networking",
+     "parenthesis"),
     ("000_c8bf369c45f381b7.txt", "considers collaboration, trust and relationship as its core values", "right after 'eici'"),
     ("000_c8bf369c45f381b7.txt", "the process might take some time and investments on bringing this partners together",
      "'despite' clause only"),
