@@ -362,3 +362,28 @@ def test_a_ready_report_downloads_without_scoring_and_a_changed_answer_is_never_
     changed = wizard.client.get(wizard.url("report.pdf"))
     assert changed.status_code == 200 and changed.data.startswith(b"%PDF") and changed.data != first.data
     assert scorings, "the new voices were scored for their key"
+
+
+def test_the_embedded_queue_stops_waiting_for_a_job_once_the_worker_shuts_down(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker on the SQLite broker waits for jobs in polls of 2 s and made two more on its way
+    out of a SIGTERM (2 of its 5.8 s to exit): once it is shutting down, a poll ends at once."""
+    import socket
+
+    from celery.worker import state
+    from kombu import Connection, Consumer, Queue
+
+    from webapp.report.queue import EmbeddedTransport
+
+    with Connection(f"sqla+sqlite:///{tmp_path / 'queue.sqlite3'}") as conn:
+        assert isinstance(conn.transport, EmbeddedTransport)
+        with Consumer(conn, [Queue("readiness-reports")], callbacks=[lambda body, message: None]):  # empty
+            started = time.monotonic()
+            with pytest.raises(socket.timeout):
+                conn.drain_events(timeout=0.5)  # nothing to do: it waits its time out
+            assert time.monotonic() - started >= 0.5
+            monkeypatch.setattr(state, "should_terminate", 1)  # what a SIGTERM's (cold) shutdown sets
+            started = time.monotonic()
+            with pytest.raises(socket.timeout):
+                conn.drain_events(timeout=2.0)
+            assert time.monotonic() - started < 0.5
