@@ -23,6 +23,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # {READ_ONLY: True})``): on SQLite its transaction is a plain deferred BEGIN, a snapshot that
 # in WAL mode neither waits for nor blocks a save; every other transaction is BEGIN IMMEDIATE.
 READ_ONLY = "readiness_read_only"
+# Execution option of a connection that runs one SELECT and nothing else: on SQLite no BEGIN at
+# all (a statement outside a transaction reads one snapshot of its own), PostgreSQL as before.
+ONE_READ = "readiness_one_read"
 EXTENSION = "readiness_db"
 
 
@@ -47,7 +50,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+            options = conn.get_execution_options()
+            if not options.get(ONE_READ):
+                conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
