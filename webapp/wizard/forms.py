@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from types import SimpleNamespace
 
-from flask import current_app, has_app_context, request
+from flask import current_app, has_app_context, request, session
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -113,9 +113,29 @@ class AnswerField:
 
 class _CsrfToken:
     def _value(self) -> str:
-        # Flask-WTF's token for this session, as FlaskForm's token field gives it (the same
-        # secret and session key; kept per request by generate_csrf).
+        return csrf_token()
+
+
+CSRF_TOKENS_EXTENSION = "readiness_csrf_tokens"
+_CSRF_TOKENS_KEPT = 8192
+
+
+def csrf_token() -> str:
+    """Flask-WTF's token for this session, as FlaskForm's token field gives it (generate_csrf:
+    the same secret and session key). With no time limit (config.py: WTF_CSRF_TIME_LIMIT None)
+    a token never expires, so one signed for this session's secret is as good as a new one and
+    is kept per app instead of being signed again for every page (a twentieth of a step GET)."""
+    config = current_app.config
+    secret = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(secret, str):
         return generate_csrf()
+    kept: dict[str, str] = current_app.extensions.setdefault(CSRF_TOKENS_EXTENSION, {})
+    token = kept.get(secret)
+    if token is None:
+        token = generate_csrf()
+        if len(kept) < _CSRF_TOKENS_KEPT:
+            kept[secret] = token
+    return token
 
 
 class StepForm:

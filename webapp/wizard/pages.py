@@ -60,16 +60,32 @@ def macros() -> Any:
     return current_app.jinja_env.get_template("_macros.html").module
 
 
-def choice_inputs(q: Question, chosen: Any) -> Markup:
+@dataclass(frozen=True)
+class _Page:
+    """What the questions of one page share, looked up once for the page, not per question."""
+
+    locale: str
+    glossed: Any  # the glossary filter (webapp/glossary/routes.py)
+    blocks: dict  # QUESTIONS_EXTENSION of the app
+    choices: dict  # EXTENSION of the app
+
+
+def _page() -> _Page:
+    extensions = current_app.extensions
+    return _Page(str(get_locale() or ""), current_app.jinja_env.filters["glossed"],
+                 extensions.setdefault(QUESTIONS_EXTENSION, {}), extensions.setdefault(EXTENSION, {}))
+
+
+def choice_inputs(q: Question, chosen: Any, page: _Page | None = None) -> Markup:
     """The options of ``q`` ticked where ``chosen`` says, as ``choices(q, chosen)`` renders them."""
     if chosen is _PLACEHOLDER:
         return Markup(_SLOT)
+    page = page or _page()
     multi = q.type == QuestionType.multi
     # the same tests the macro makes: a value in the list (multi), equal to the answer (others)
     ticked = tuple((o.value in chosen) if multi else (o.value == chosen) for o in q.options)
-    kept: dict[tuple[int, str, tuple[bool, ...]], tuple[Question, Markup]] = \
-        current_app.extensions.setdefault(EXTENSION, {})
-    key = (id(q), str(get_locale() or ""), ticked)
+    kept: dict[tuple[int, str, tuple[bool, ...]], tuple[Question, Markup]] = page.choices
+    key = (id(q), page.locale, ticked)
     found = kept.get(key)
     if found is None or found[0] is not q:
         found = (q, Markup(macros().choices(q, chosen)))
@@ -83,19 +99,20 @@ _PLACEHOLDER_FIELD = SimpleNamespace(errors=[], flags=SimpleNamespace(contradict
                                      _value=lambda: Markup(_SLOT))
 
 
-def question_block(field: Any, q: Question, conditional: str | None, show_if: str | None) -> Markup:
+def question_block(field: Any, q: Question, conditional: str | None, show_if: str | None,
+                   page: _Page | None = None) -> Markup:
     """``question(field, q, conditional, show_if)`` of templates/_macros.html, its markup around
     the answer kept per app (see the module's docstring)."""
     if isinstance(q, _SlotQuestion):  # the page's parts being made (step_page)
         return Markup(_slot(q.id))
+    page = page or _page()
     # The help text's glossary marks depend on what the page marked before: worked out here,
     # in page order, once per question (webapp/glossary/routes.py).
-    glossed = current_app.jinja_env.filters["glossed"]
-    help_text = glossed(q.help) if q.help else None
+    help_text = page.glossed(q.help) if q.help else None
     if field.errors or field.flags.contradicted:
         return Markup(macros().question(field, q, conditional, show_if, help_text))
-    kept: dict[tuple, tuple[Question, Markup, Markup] | None] = current_app.extensions.setdefault(QUESTIONS_EXTENSION, {})
-    key = (id(q), str(get_locale() or ""), conditional, show_if, help_text)
+    kept: dict[tuple, tuple[Question, Markup, Markup] | None] = page.blocks
+    key = (id(q), page.locale, conditional, show_if, help_text)
     found = kept.get(key)
     if found is None or found[0] is not q:
         parts = str(macros().question(_PLACEHOLDER_FIELD, q, conditional, show_if, help_text)).split(_SLOT)
@@ -106,7 +123,7 @@ def question_block(field: Any, q: Question, conditional: str | None, show_if: st
             kept[key] = found  # the question is kept with it, so its id stays its own
     if q.type in CHOICE_TYPES:
         chosen = field.data if field.data is not None else ([] if q.type == QuestionType.multi else "")
-        answer = choice_inputs(q, chosen)
+        answer = choice_inputs(q, chosen, page)
     else:
         answer = escape(field._value())
     return found[1] + answer + found[2]
@@ -184,7 +201,8 @@ def step_page(step: Any, steps: Sequence[Any], questions: Sequence[Question], fo
     if parts is None:
         return None
     # in page order: a help text marks the glossary terms that no question above it marked
-    blocks = [question_block(form[q.id], q, conditional.get(q.id), show_if.get(q.id)) for q in questions]
+    page = _page()
+    blocks = [question_block(form[q.id], q, conditional.get(q.id), show_if.get(q.id), page) for q in questions]
     country = current_app.jinja_env.filters["country_name"](assessment.country)
     values = {"town": escape(assessment.town), "country": escape(country), "csrf": escape(form.csrf_token._value()),
               "revisions": escape(revisions), "steps_url": escape(steps_url)}

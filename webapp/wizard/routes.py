@@ -215,10 +215,11 @@ def answers_locked(public_id: str) -> Any:
 
 def _render_step(assessment: Assessment, current: Any, form: Any, shown: list, revisions: str | None,
                  saved: dict, storage_fault: bool = False) -> str:
-    conditional = {q.id: condition_in_words(q, content()) for q in shown if depends_on_same_step(q, current)}
+    wording = content()  # the request's language is settled by now: looked up once
+    conditional = {q.id: condition_in_words(q, wording) for q in shown if depends_on_same_step(q, current)}
     show_if = {q.id: follow_up_condition(q, current, saved) for q in shown}
     errors = [(q, form[q.id].errors[0]) for q in shown if form[q.id].errors]
-    steps = all_steps(content())
+    steps = all_steps(wording)
     # One url_for for the whole step list: the step id is the URL's last part, percent-encoded.
     url = url_for("assess.step", public_id=assessment.public_id, step_id="_")[:-1]
     if not errors and not storage_fault and revisions is not None:  # a page without a message
