@@ -219,7 +219,8 @@ def _names_in(name: str, normalised_text: str) -> bool:
 
 
 def claims(content: "Content") -> Iterator[Claim]:
-    """Every cited text of the content: help texts, rule explanations, case statements and notes."""
+    """Every cited text of the content: help texts, rule explanations, case statements and notes,
+    glossary definitions."""
     files = content.files
     for q in content.questions.values():
         key = "_profile" if q.dimension == "profile" else f"_dim_{q.dimension}"
@@ -238,6 +239,10 @@ def claims(content: "Content") -> Iterator[Claim]:
         for dim, judgement in c.profile.items():
             if judgement is not None:
                 yield Claim(f"{where} profile.{dim}", judgement.note, tuple(judgement.sources), (c.id,), True)
+    if content.glossary is not None:
+        for t in content.glossary.terms:
+            yield Claim(f"glossary/terms.yaml:{t.line or '?'}: [{t.id}]", t.definition, tuple(t.sources),
+                        _mentions(t.definition, content))
 
 
 # --------------------------------------------------------------------------- the checks

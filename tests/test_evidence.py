@@ -14,7 +14,7 @@ from readiness.lint import lint
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
-FOLDERS = ("questions", "rules", "cases", "translations", "sources")
+FOLDERS = ("questions", "rules", "cases", "translations", "sources", "glossary")
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source documents not found at {SEEDS}")
 
@@ -236,3 +236,20 @@ def test_a_fragment_quote_is_reported_with_file_and_line(copy: Path):
     assert any(e.startswith(f"questions/trust.yaml:{trust}: [") and "'It is a slow process'" in e
                and "only 5 words" in e and e.endswith("[fragment]") for e in errors), errors
     assert any(e.startswith(f"cases/eici.yaml:{eici}: [eici] results[0]") and "ends on 'by'" in e for e in errors), errors
+
+
+def test_a_glossary_definition_is_held_to_the_same_standard(copy: Path):
+    """A definition cites its documents like a rule: a teaser or a bare phrase is refused."""
+    _edit(copy, "glossary/terms.yaml",
+          'quote: "The programme objective for all Interreg-MED initiatives under the Innovation Axis reads as follows: '
+          '“To increase transnational activity of innovative clusters and networks of key sectors of the MED area”"\n'
+          '  - id: interreg-med',
+          "quote: TALIA's Network Dissemination Event\n  - id: interreg-med")
+    _edit(copy, "glossary/terms.yaml", "quote: Beyond that, KEA is also an initiator",
+          "quote: 'Valentina Montalto, KEA political  advisor'\n      - document: 000_c8bf369c45f381b7.txt\n"
+          "        quote: Beyond that, KEA is also an initiator")
+    furniture, fragments = _errors(copy, "furniture"), _fragments(copy)
+    talia = _line_of(copy, "glossary/terms.yaml", "quote: TALIA's Network Dissemination Event")
+    assert any("[talia]" in e and "teaser" in e for e in furniture), furniture
+    assert any(e.startswith(f"glossary/terms.yaml:{talia}: [talia]") for e in fragments), fragments
+    assert any("[kea]" in e and "'Valentina Montalto, KEA political  advisor'" in e for e in fragments), fragments
