@@ -177,3 +177,31 @@ def test_the_network_report_is_as_of_its_data_so_the_same_data_make_the_same_doc
         monkeypatch.setattr(module, "dt", _NextDay)
     tomorrow, cached_tomorrow = download()
     assert tomorrow == today and cached_tomorrow == cached and len(cached) == 1  # not rendered again
+
+
+def test_a_member_is_shown_with_the_answers_it_submitted(app, content):
+    """An answer written to a member's submitted assessment past the wizard (which refuses
+    it) moves neither the network page nor its PDF: a member counts with what it submitted."""
+    from sqlalchemy import func, update
+    from webapp.models import Answer, Assessment
+
+    mizil = town_with_workspace(app, content, "Mizil", weak)
+    lead = app.test_client()
+    page = lead.get("/networks/new").get_data(as_text=True)
+    html = shown_after(lead, lead.post("/networks/new", data={"csrf_token": csrf_token(page), "name": "Oeste"}))
+    net_url = "/net/" + re.search(r'action="/net/([0-9a-f]+)/invite-link"', html).group(1)
+    join(mizil, re.search(r'id="join-link"[^>]*value="http://localhost(/nj/[^"]+)"', html).group(1), share=True)
+    before = lead.get(net_url).get_data(as_text=True)
+    pdf_before = lead.get(net_url + "/network.pdf").data
+
+    engine = app.extensions["readiness_db"].engine
+    with engine.begin() as conn:
+        aid = conn.execute(Assessment.__table__.select().where(Assessment.public_id == mizil.public_id)).one().id
+        moved = conn.execute(update(Answer).where(Answer.assessment_id == aid, Answer.question_id == "strategy_plan")
+                             .values(value="adopted", updated_at=func.now())).rowcount
+        conn.execute(Answer.__table__.delete().where(Answer.assessment_id == aid, Answer.question_id == "strategy_lead"))
+    assert moved == 1
+    scores = re.compile(r'<td class="num">(\d+) <span class="level">')
+    after = lead.get(net_url).get_data(as_text=True)
+    assert scores.findall(after) == scores.findall(before) and scores.findall(before)
+    assert lead.get(net_url + "/network.pdf").data == pdf_before

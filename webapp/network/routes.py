@@ -26,7 +26,6 @@ from readiness.network_view import NAME_MAX, network_context, network_html
 from readiness.scoring import score_assessment
 
 from webapp import access
-from webapp.wizard import store
 from webapp.network import store as nstore
 from webapp.workspace import store as wstore
 from webapp.extensions import db
@@ -70,8 +69,10 @@ def _result(net: Network) -> tuple[network_core.NetworkResult, dict[int, Any], d
         last = submitted[-1] if submitted else None
         if last is not None and last.submitted_at is not None:
             submitted_at.append(_utc(last.submitted_at))
-        # scored in the language of this page, like every other page of the viewer
-        result = score_assessment(content(), store.load_answers(db.sessions, last.id), last.town, last.country) if last else None
+        # Its answers as submitted (frozen, like its own report), scored with the content and in the
+        # language of this page, so that every member is measured with the same rules and the
+        # page can put them side by side (the PDF names that content version).
+        result = score_assessment(content(), *documents.scored_inputs(last)) if last else None
         members.append(network_core.Member(str(m.id), ws.town, ws.country, result, m.share_details))
         if m.share_details and result is not None:
             details[m.id] = result
