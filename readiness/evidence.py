@@ -41,18 +41,34 @@ A quote is a **fragment** when, where the document has it,
 - its sentence opens with "Despite", "Although", "Because", "If" ... and the quote ends
   before the comma after which the main clause comes ("the process might take some time
   ..." out of "Despite it was considered that the process might take some time ..., the
-  need ... is already there"): the document's point is cut off.
+  need ... is already there"): the document's point is cut off;
+- it starts in lowercase (never the start of a sentence in these documents) and has no
+  subject before its finite verb: it starts with a modal or auxiliary ("can be anytime
+  endangered ...", "has been involved in ...", "must get out of ..."), with a bare
+  infinitive right after "to" or a modal ("[to] ensure the financial support ...",
+  "[to] promote the exchange ..."), with a verb whose subject stays before the quote
+  ("[Puglia Creativa] covers the full range ...", "[... come together and] exchange
+  their views ...", "[..., ] work in new ways ..."), or with a participle or gerund and
+  no finite verb ("providing new opportunities ...", "initiated by a local authority
+  ...", "re-thinking tourism ..."); or it is a phrase with no finite verb of its own,
+  a relative clause's verb not counting ("the implications in terms of governance",
+  "advice to innovate or to access financing", "a European network that has a
+  bottom-up approach"). A clause that starts in lowercase with its subject passes
+  ("all the initiatives within RUCI can be anytime endangered ...", "trust is among one
+  of the most important elements"), and so does a Greek one, whose verb may come first
+  ("είναι σημαντική η συμμετοχή ...": the participation ... is important).
 
-A list item that states an amount with its label, quoted whole ("Pilot phase 2014-2015:
-€235,000 - Walloon financing"), is a full statement of its document, not a fragment. A
-phrase after a comma (", providing new opportunities for young people ...", ", a
-European network that has a bottom-up approach") is set apart by the document itself
-and is accepted, and so is an infinitive after "to" ("to | promote the exchange of
-experiences and best practices"), which names an aim and reads on from the statement
-citing it. A quote found several times is a
-fragment only if it is one everywhere. The "finite verb" test knows only the English
-auxiliaries (is, has, can, will, may, must ...): it errs towards flagging, and the remedy
-is always the same, to quote more of the clause.
+A list item of the document (a line that starts with a bullet) quoted whole is the
+document's own statement and is accepted, with or without a verb ("Pilot phase
+2014-2015: €235,000 - Walloon financing", "Challenges in gathering public/private actors
+under the same project"); an item of a list inside a sentence is not ("third places to
+meet and network" out of "Creative Valley proposes simultaneously training, third places
+to meet and network, ..."). A quote found several times is a fragment only if it is one
+everywhere. The verb tests know the English auxiliaries and modals (is, has, can, will,
+may, must, need ...) and short lists of full verbs (``PREDICATE_VERBS``,
+``LEXICAL_FINITE``): a clause whose only verb is missing from them is flagged, and the
+remedy is always the same, to quote the clause with its subject (or add the verb to the
+list when the clause is whole).
 
 Each problem is one line naming the file, the line, the id and the check.
 """
@@ -335,6 +351,58 @@ _BULLET_LINE = re.compile(r"^\s*[-*•]")
 _FINAL_PUNCTUATION = ".?!:;\"')"
 
 
+# Verbs that, as a quote's first word followed by a determiner or preposition, are the predicate
+# of a subject left before the quote ("[Puglia Creativa] covers the full range ...").
+PREDICATE_VERBS = _folded(
+    "cover covers exchange exchanges work works ensure ensures encourage encourages promote promotes develop "
+    "develops assist assists test tests foster fosters support supports bring brings come comes create creates "
+    "help helps share shares build builds provide provides offer offers include includes address addresses "
+    "propose proposes consider considers make makes take takes find finds give gives become becomes show shows "
+    "lead leads involve involves combine combines connect connects reach reaches explore explores identify "
+    "identifies define defines"
+)
+# Finite forms of full verbs (beyond the auxiliaries) that give a clause its verb.
+LEXICAL_FINITE = _folded(
+    "come comes considers believes covers proposes includes addresses makes explained concluded added emerged "
+    "reached gathered agreed showed shows said says know knew think thinks means became becomes brings took "
+    "takes gives offers provides supports aims seems appears remains depends "
+    "είναι έχει έχουν αποτελεί αποτελούν"
+)
+DETERMINERS = _folded("the a an their its our his her this these those all new in with on to from for of at by "
+                      "into through across each every some")
+RELATIVES = _folded("that which who whom whose")
+# Words ending in -ing or -ed that are not participles or gerunds.
+NOT_PARTICIPLES = _folded("during thing something nothing everything anything evening morning bring king spring "
+                          "string ring sing wing bed need speed seed feed red hundred indeed")
+
+
+def _own_finite_verb(words: list[str]) -> bool:
+    """Whether the words have a finite verb that is not the verb of a relative clause ("that has ...")."""
+    return any(w in FINITE_VERBS | LEXICAL_FINITE and (i == 0 or words[i - 1] not in RELATIVES)
+               for i, w in enumerate(words))
+
+
+def _subjectless(quote: str, words: list[str], before: str, raw: str, whole_line: bool) -> str | None:
+    """Why a quote that starts in lowercase (never a sentence's start in these documents) has no
+    subject before its finite verb, or None. A whole list item is the document's own statement."""
+    first = quote.lstrip(" \"'“‘(*-•")[:1]
+    if not first.islower() or re.search(r"[\u0370-\u03ff]", quote) or (whole_line and _BULLET_LINE.match(raw)):
+        return None
+    w0, w1 = words[0], (words[1] if len(words) > 1 else "")
+    previous = before.split()[-1].strip("\"“(*") if before.split() else ""
+    if w0 in FINITE_VERBS:
+        return f"starts with the verb {w0!r}: the subject of its clause is left out"
+    if previous in _folded("to can cannot could must may might will would shall should do does did") and w0 not in DETERMINERS:
+        return f"starts with a bare infinitive after {previous!r}: the subject of its clause is left out"
+    if w0 in PREDICATE_VERBS and w1 in DETERMINERS:
+        return f"starts with the verb {w0!r}: the subject of its clause is left out"
+    if _own_finite_verb(words):
+        return None
+    if re.fullmatch(r"[\w-]{3,}(ing|ed)", w0) and w0 not in NOT_PARTICIPLES:
+        return f"starts with the participle or gerund {w0!r} and has no finite verb: a phrase, not a clause"
+    return "has no finite verb of its own: a phrase, not a clause"
+
+
 def _words(text: str) -> list[str]:
     return [w.strip(".,;:!?\"'()[]*") for w in text.split() if re.search(r"\w", w)]
 
@@ -354,14 +422,14 @@ def fragment_reason(quote: str, st: SourceText) -> str | None:
     for number, raw in enumerate(st.raw_lines, start=1):
         line = normalise_for_quote(raw)
         for m in re.finditer(re.escape(needle), line) if needle else []:
-            reason = _fragment_at(needle, line, m.start(), m.end(), raw)
+            reason = _fragment_at(quote, needle, line, m.start(), m.end(), raw)
             if reason is None:
                 return None
             reasons.append(f"{reason} (line {number} of {st.entry.document})")
     return reasons[0] if reasons else None
 
 
-def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str | None:
+def _fragment_at(quote: str, needle: str, line: str, start: int, end: int, raw: str) -> str | None:
     words = _words(needle)
     core = _line_core(line)
     whole_line = needle.strip(_FINAL_PUNCTUATION + " ") == core.strip(_FINAL_PUNCTUATION + " ")
@@ -391,6 +459,9 @@ def _fragment_at(needle: str, line: str, start: int, end: int, raw: str) -> str 
         return f"starts after {previous!r} and has no verb: a phrase cut out of its clause"
     if previous and previous not in CONNECTIVES and not before.endswith(",") and not FINITE_VERBS & set(words):
         return f"starts right after {previous!r} and has no verb: a phrase cut from the words that govern it"
+    subjectless = _subjectless(quote, words, before, raw, whole_line)
+    if subjectless:
+        return subjectless
     sentence_start = max(before.rfind(c) for c in ".?!;") + 1
     sentence = line[sentence_start:]
     opener = _words(sentence[:80])[:1]

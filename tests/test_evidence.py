@@ -48,7 +48,9 @@ def test_a_quote_from_a_sidebar_teaser_is_page_furniture(copy: Path):
     talent = (copy / "questions/talent.yaml").read_text(encoding="utf-8")
     start = talent.index("  - id: talent_youth_voice")
     block = talent[start:].replace(
-        "      - document: 001_ce7381cf6abf7c69.txt\n        quote: diversifying local economic base & opportunities to young people\n",
+        "      - document: 001_ce7381cf6abf7c69.txt\n        quote: \"Open up a discussion on re-thinking local economic bases at the light of the creative economy: "
+        "that was the aim of Creative Clusters project's first thematic workshop entitled \\\"Creative clusters: diversifying "
+        "local economic base & opportunities to young people”\"\n",
         "      - document: 003_5359a68c26c8ed2c.txt\n        quote: Putting young people back into Sustainable Urban Development\n")
     (copy / "questions/talent.yaml").write_text(talent[:start] + block, encoding="utf-8")
     errors = _errors(copy, "furniture")
@@ -182,6 +184,36 @@ def _texts():
     ("000_c8bf369c45f381b7.txt", "the process might take some time and investments on bringing this partners together",
      "'despite' clause only"),
     ("004_1abee1b91b2d696e.txt", "περιφερειακές συναντήσεις που διεξάγονται ανά εξάμηνο", "no verb"),
+    # no subject before the finite verb: a modal or auxiliary, a finite verb, a bare infinitive
+    ("000_c8bf369c45f381b7.txt", "can be anytime endangered  by a cut of funding", "starts with the verb 'can'"),
+    ("000_c8bf369c45f381b7.txt", "has been involved in successful pilot projects for landscape 3D modelling",
+     "starts with the verb 'has'"),
+    ("004_1abee1b91b2d696e.txt", "has a strong potential to develop the CCIs in the whole value chain", "the verb 'has'"),
+    ("000_c8bf369c45f381b7.txt", "must get out of their comfort zone", "starts with the verb 'must'"),
+    ("002_c60309014ff32336.txt", "covers the full range of cultural and creative activities from dance to multimedia",
+     "starts with the verb 'covers'"),
+    ("000_c8bf369c45f381b7.txt", "work in new ways and with unfamiliar  partners", "starts with the verb 'work'"),
+    ("000_c8bf369c45f381b7.txt", "exchange their views and perspectives to find innovative ideas and solutions",
+     "starts with the verb 'exchange'"),
+    ("002_c60309014ff32336.txt", "ensure the financial support of these activities", "bare infinitive after 'to'"),
+    ("003_5359a68c26c8ed2c.txt", "promote the exchange of experiences and best practices", "bare infinitive after 'to'"),
+    ("002_c60309014ff32336.txt", "develop a shared understanding of what a cluster is, why it is beneficial, and how it should be promoted",
+     "bare infinitive after 'to'"),
+    ("002_c60309014ff32336.txt", "test co-design and creative methods applied to entrepreneurs and cluster managers",
+     "bare infinitive after 'to'"),
+    # a participle or gerund phrase
+    ("002_c60309014ff32336.txt", "providing new opportunities for young people and start up businesses", "participle or gerund 'providing'"),
+    ("004_1abee1b91b2d696e.txt", "initiated by a local authority (city of Mons)", "participle or gerund 'initiated'"),
+    ("001_ce7381cf6abf7c69.txt", "re-thinking tourism in the framework of creative local strategies", "gerund 're-thinking'"),
+    # a noun phrase with no finite verb of its own (a relative clause's verb is not its own)
+    ("004_1abee1b91b2d696e.txt", "the implications in terms of governance", "no finite verb of its own"),
+    ("001_ce7381cf6abf7c69.txt", "the activation of new growth potentials in mature industries", "no finite verb of its own"),
+    ("004_1abee1b91b2d696e.txt", "all of them running the hub together", "no finite verb of its own"),
+    ("004_1abee1b91b2d696e.txt", "advice to innovate or to access financing", "no finite verb of its own"),
+    ("004_1abee1b91b2d696e.txt", "third places to meet and network", "no finite verb of its own"),
+    ("000_c8bf369c45f381b7.txt", "a French organisation working on technologies in cultural tourism in Strasbourg",
+     "no finite verb of its own"),
+    ("000_c8bf369c45f381b7.txt", "a European network that has a bottom-up approach", "no finite verb of its own"),
 ])
 def test_fragments_of_each_kind_are_recognised(document: str, quote: str, why: str):
     from readiness.evidence import fragment_reason
@@ -197,12 +229,25 @@ def test_fragments_of_each_kind_are_recognised(document: str, quote: str, why: s
     ("000_c8bf369c45f381b7.txt", "the cultural heritage institutions  must get out of their comfort zone"),
     ("004_1abee1b91b2d696e.txt", "Such a model has a strong potential to develop the CCIs in the whole value chain"),
     ("001_ce7381cf6abf7c69.txt", "What is the role to play by local governments in such long-term strategies?"),
-    ("002_c60309014ff32336.txt", "covers the full range of cultural and creative activities from dance to multimedia"),
-    ("002_c60309014ff32336.txt", "providing new opportunities for young people and start up businesses"),
-    ("003_5359a68c26c8ed2c.txt", "promote the exchange of experiences and best practices"),
     ("004_1abee1b91b2d696e.txt", "Risks regarding efforts dilution because Creative Valley addresses a large panel of target groups"),
-    # a figure with its label, as the document's whole list item
+    # clauses that start mid-sentence in lowercase, with their subject
+    ("000_c8bf369c45f381b7.txt", "all the initiatives within RUCI can be anytime endangered  by a cut of funding"),
+    ("000_c8bf369c45f381b7.txt", "both the  creative and the academic people come together"),
+    ("000_c8bf369c45f381b7.txt", "trust is among one of the most  important elements"),
+    ("001_ce7381cf6abf7c69.txt", "creativity can act as a driving force for economic development of small urban centres"),
+    ("002_c60309014ff32336.txt", "venture capitalists and private investors need to understand the 'business model'"),
+    ("000_c8bf369c45f381b7.txt", "the cross-sectorial cooperation advantages were showcased"),
+    ("000_c8bf369c45f381b7.txt", "the cultural heritage institutions  must get out of their comfort zone, work in new ways and with unfamiliar  partners"),
+    # the same facts quoted with their subjects
+    ("002_c60309014ff32336.txt", "The association “**Distretto Produttivo Puglia Creativa**” covers the full range of cultural and "
+     "creative activities from dance to multimedia, providing new opportunities for young people and start up businesses"),
+    ("003_5359a68c26c8ed2c.txt", "The objective of this URBACT network is to promote the exchange of experiences and best practices"),
+    # a Greek clause may put its verb first: "είναι σημαντική η συμμετοχή ..." (the participation ... is important)
+    ("004_1abee1b91b2d696e.txt", "είναι σημαντική η συμμετοχή εκπροσώπων των εν λόγω φορέων στις περιφερειακές συναντήσεις που "
+     "διεξάγονται ανά εξάμηνο"),
+    # the document's whole list items, a figure with its label or a phrase
     ("004_1abee1b91b2d696e.txt", "Pilot phase 2014-2015: €235,000 - Walloon financing"),
+    ("004_1abee1b91b2d696e.txt", "Challenges in gathering public/private actors under the same project"),
 ])
 def test_self_standing_clauses_are_not_fragments(document: str, quote: str):
     from readiness.evidence import fragment_reason
