@@ -29,15 +29,24 @@ N = int(os.environ.get("BENCH_PROFILE_N", "300"))
 
 # Areas: (label, predicate on (file, function name)).
 AREAS = [
-    ("Jinja rendering (templates, macros)", lambda f, n: n == "render_template"),
-    ("database (SQLAlchemy + SQLite)", lambda f, n: "/webapp/wizard/store.py" in f),
-    ("WTForms form classes and fields", lambda f, n: "/webapp/wizard/forms.py" in f and n in ("step_form_class",)
-     or ("/wtforms/form.py" in f and n == "__call__")),
+    ("Jinja rendering (render_template)", lambda f, n: n == "render_template"),
+    ("the page from its kept parts (step_page)", lambda f, n: "/webapp/wizard/pages.py" in f and n == "step_page"),
+    ("  the questions and the parts joined", lambda f, n: "/webapp/wizard/pages.py" in f and n == "<listcomp>"),
+    ("  glossary marks of help texts", lambda f, n: "/webapp/glossary/routes.py" in f and n == "glossed"),
+    ("database (SQLAlchemy + SQLite)", lambda f, n: "/webapp/wizard/store.py" in f and n in ("with_answers", "save_answers")),
+    ("  the read (with_answers)", lambda f, n: "/webapp/wizard/store.py" in f and n == "with_answers"),
+    ("  the write transaction (save_answers)", lambda f, n: "/webapp/wizard/store.py" in f and n == "save_answers"),
+    ("access check (webapp/access.py)", lambda f, n: "/webapp/access.py" in f and n == "assessment"),
+    ("the form (StepForm) and answers' checks", lambda f, n: "/webapp/wizard/forms.py" in f and n in ("saved", "posted", "read_and_check")),
+    ("CSRF: token for the page, check of a post", lambda f, n: "/webapp/wizard/forms.py" in f and n == "csrf_token"
+     or ("/flask_wtf/csrf.py" in f and n == "protect")),
     ("session cookie (open + save)", lambda f, n: "/flask/sessions.py" in f and n in ("open_session", "save_session")),
-    ("step list (all_steps)", lambda f, n: "/webapp/wizard/steps.py" in f and n == "all_steps"),
-    ("localized content", lambda f, n: "/webapp/i18n/locale.py" in f and n == "localized_content"),
+    ("form body parsing (werkzeug)", lambda f, n: "/werkzeug/wrappers/request.py" in f and n == "_load_form_data"),
+    ("Flask-Limiter", lambda f, n: "/flask_limiter/_extension.py" in f and n == "_check_request_limit"),
+    ("before/after request hooks (all)", lambda f, n: "/flask/app.py" in f and n in ("preprocess_request", "process_response")),
+    ("localized content / language", lambda f, n: "/webapp/i18n/locale.py" in f and n in ("localized_content", "current_language")),
     ("url_for", lambda f, n: "/flask/helpers.py" in f and n == "url_for"),
-    ("gettext (Flask-Babel)", lambda f, n: "/flask_babel/" in f and n in ("gettext", "ngettext")),
+    ("Flask request (wsgi_app, under it all)", lambda f, n: "/flask/app.py" in f and n == "wsgi_app"),
 ]
 
 
