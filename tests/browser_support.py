@@ -89,7 +89,8 @@ def next_button(page):  # type: ignore[no-untyped-def]
 
 def walk_to_results(page, check) -> str:  # type: ignore[no-untyped-def]
     """From the resume link page: every step answered (its error page first), the review,
-    the submission; ``check(name)`` looks at each page on the way. Returns the results URL."""
+    the submission, the read-only review and a step refused after it; ``check(name)`` looks
+    at each page on the way. Returns the results URL."""
     page.get_by_role("link", name="Continue the assessment").click()
     next_button(page).click()
     check("step with errors")
@@ -101,6 +102,13 @@ def walk_to_results(page, check) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Submit and see the results").click()
     check("results")
     results_url: str = page.url
+    # submitted: the answers no longer change; the review is read-only, a step says why
+    page.get_by_role("link", name="Review your answers").click()
+    check("review, submitted")
+    page.goto(results_url.replace("/results", "/step/profile"))
+    assert "locked=1" in page.url, page.url
+    check("results, answers locked")
+    page.goto(results_url)
     page.get_by_role("link", name="Compare side by side").first.click()
     check("compare")
     return results_url

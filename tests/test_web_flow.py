@@ -260,6 +260,9 @@ def test_a_submitted_assessments_steps_lead_to_its_results_and_change_nothing(ap
     assert shown.status_code == 303 and shown.headers["Location"].endswith(f"/a/{wizard.public_id}/results?locked=1")
     results = wizard.client.get(shown.headers["Location"]).get_data(as_text=True)
     assert LOCKED in results and "re-assessment" in results
+    # the way on is one link away: the workspace section that starts a re-assessment
+    assert f'href="/a/{wizard.public_id}/results#progress-title">Open the town workspace</a>' in results
+    assert 'id="progress-title"' in results
     assert f"step/{step}" not in wizard.client.get(wizard.url("review")).get_data(as_text=True)  # no edit links
 
     # the page kept open sends a changed answer, "Save" and "Next", and a language choice with it
