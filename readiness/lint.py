@@ -78,6 +78,8 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
                     report.errors.append(f"{where}: source document {src.document} not found in {sources_dir}")
             if texts[src.document] and normalise_for_quote(src.quote) not in texts[src.document]:
                 report.errors.append(f"{where}: quote not found verbatim in {src.document}: {src.quote!r}")
+            if "**" in src.quote:  # the page's Markdown bold: the report would print the stars
+                report.errors.append(f"{where}: quote keeps the document's Markdown bold (**): leave the stars out: {src.quote!r}")
 
     evidence = evidence_report(content, sources_dir)  # furniture, case attribution, aims, review records
     report.errors += evidence.errors

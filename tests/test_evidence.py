@@ -298,3 +298,18 @@ def test_a_glossary_definition_is_held_to_the_same_standard(copy: Path):
     assert any("[talia]" in e and "teaser" in e for e in furniture), furniture
     assert any(e.startswith(f"glossary/terms.yaml:{talia}: [talia]") for e in fragments), fragments
     assert any("[kea]" in e and "'Valentina Montalto, KEA political  advisor'" in e for e in fragments), fragments
+
+
+def test_a_quote_leaves_out_the_pages_markdown_bold(copy: Path):
+    """The newsletter's text keeps its bold as ``**``: a quote matches without the stars (the
+    report must not print them) and lint refuses one that keeps them."""
+    plain = "“Distretto Produttivo Puglia Creativa” covers the full range"
+    assert "**Distretto" in (SEEDS / "002_c60309014ff32336.txt").read_text(encoding="utf-8")
+    assert not [e for e in lint(load_content(REPO_ROOT), SEEDS).errors if "Puglia" in e]
+    line = f"quote: \"The association {plain} of cultural and creative activities from dance to multimedia\"\n"
+    case = copy / "cases/puglia-creativa.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert line in text
+    case.write_text(text.replace(line, line.replace("“", "“**").replace("”", "**”"), 1), encoding="utf-8")
+    errors = lint(load_content(copy), SEEDS).errors
+    assert any("cases/puglia-creativa.yaml" in e and "Markdown bold" in e for e in errors), errors
