@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
@@ -205,26 +205,31 @@ def _read_post(found: store.AssessmentWithAnswers | None, public_id: str, step_i
 def _save_step(public_id: str, step_id: str) -> Any:
     # The page's read is done inside the save's write transaction, on one connection and under
     # the lock that serialises saves: what was checked is what is overwritten. The lock is held
-    # while the answers are checked (microseconds), never while a page is rendered.
+    # while the post is checked (microseconds); pages are rendered after the transaction. Nothing
+    # in between may use a session of its own: on SQLite it would wait for this lock.
     post: _Post | None = None
     conflict: store.EditConflict | None = None
     try:
         with store.step_save(db.sessions, public_id if access.may_hold(public_id) else "") as saving:
-            read = _read_post(saving.found, public_id, step_id)
+            in_workspace = saving.found is not None and saving.found.assessment.workspace_id is not None
+            if not in_workspace:
+                read = _read_post(saving.found, public_id, step_id)
+                if not isinstance(read, _Post):
+                    return read
+                post = read
+                conflict = _write_post(post, step_id, saving.set_language, saving.save)
+        if in_workspace:
+            # Its access check reads the workspace through a session (on SQLite that waits for the
+            # transaction's lock): checked first, then saved in a transaction of its own.
+            found = store.with_answers(db.sessions, public_id)
+            read = _read_post(found, public_id, step_id)
             if not isinstance(read, _Post):
                 return read
-            post = read
-            if post.switched:
-                saving.set_language(post.switched)
-            if post.values is not None:
-                target = _target(step_id, post.action)
-                try:
-                    saving.save(post.values, current_step=target.id if target else step_id,
-                                expected_revisions=decode_revisions(post.revisions))
-                except store.AlreadySubmitted:  # submitted since this page's read: nothing was saved
-                    return answers_locked(public_id)
-                except store.EditConflict as found_conflict:  # the language chosen is still kept
-                    conflict = found_conflict
+            post, assessment_id = read, read.assessment.id
+            conflict = _write_post(post, step_id, lambda lang: store.set_language(db.sessions, assessment_id, lang),
+                                   lambda *args, **kw: store.save_answers(db.sessions, assessment_id, *args, **kw))
+    except store.AlreadySubmitted:  # submitted since this page's read: nothing was saved
+        return answers_locked(public_id)
     except store.STORAGE_FAULTS:
         # the database cannot write (disk full, read-only): the page comes back as typed
         if post is None:  # the transaction could not start: read as a page does
@@ -235,6 +240,7 @@ def _save_step(public_id: str, step_id: str) -> Any:
             post = read
         return _render_step(post.assessment, post.current, post.form, post.shown, post.revisions, post.saved,
                             storage_fault=True), 503
+    assert post is not None
     if post.values is None:
         return _render_step(post.assessment, post.current, post.form, post.shown, post.revisions, post.saved), 400
     if conflict is not None:
@@ -256,6 +262,23 @@ def _save_step(public_id: str, step_id: str) -> Any:
         return redirect(url_for("assess.review", public_id=public_id) if post.action == "next"
                         else url_for("assess.step", public_id=public_id, step_id=step_id))
     return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
+
+
+def _write_post(post: _Post, step_id: str, set_language: Callable[[str], None],
+                save: Callable[..., None]) -> store.EditConflict | None:
+    """The language chosen with the post is kept, and valid answers saved; a conflict is
+    returned (the language stays chosen) for the page to say what changed."""
+    if post.switched:
+        set_language(post.switched)
+    if post.values is None:
+        return None
+    target = _target(step_id, post.action)
+    try:
+        save(post.values, current_step=target.id if target else step_id,
+             expected_revisions=decode_revisions(post.revisions))
+    except store.EditConflict as conflict:
+        return conflict
+    return None
 
 
 def _target(step_id: str, action: str) -> Any:
