@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
@@ -155,135 +153,57 @@ def continue_(public_id: str) -> Any:
 
 @bp.route("/a/<public_id>/step/<step_id>", methods=["GET", "POST"])
 def step(public_id: str, step_id: str) -> Any:
-    if request.method == "POST":
-        return _save_step(public_id, step_id)
     found = owned_with_answers(public_id)
     assessment, saved, saved_revisions = found.assessment, found.answers, found.revisions
     if assessment.status == "submitted":
         return answers_locked(public_id)
-    current = step_by_id(content(), step_id) or abort(404)
-    shown = shown_questions(current, saved)
-    form = StepForm.saved(shown, saved)
-    return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions), saved)
-
-
-@dataclass
-class _Post:
-    """A step's post, read and checked (``values`` None: not valid)."""
-
-    assessment: Assessment
-    saved: dict
-    current: Any
-    form: Any
-    shown: list
-    action: str
-    switched: str | None
-    revisions: str | None
-    values: dict | None
-
-
-def _read_post(found: store.AssessmentWithAnswers | None, public_id: str, step_id: str) -> _Post | Any:
-    _speak(access.assessment(public_id, loaded=found.assessment if found else None).assessment, True)
-    assert found is not None
-    assessment, saved = found.assessment, found.answers
-    if assessment.status == "submitted":
-        return answers_locked(public_id)
     switched = language_posted_with_form()
     if switched:
+        store.set_language(db.sessions, assessment.id, switched)
         g.assessment_language = switched
     current = step_by_id(content(), step_id) or abort(404)
     shown = shown_questions(current, saved)
+    if request.method == "GET":
+        form = StepForm.saved(shown, saved)
+        return _render_step(assessment, current, form, shown, encode_revisions(shown, saved_revisions), saved)
+
     form = StepForm.posted(shown, request.form)  # its CSRF token was checked before the view (CSRFProtect)
     # A language chosen on this page: its answers are saved like "Save", then it comes back translated.
     action = "language" if switched else request.form.get("action", "next")
+    posted_revisions = request.form.get(REVISIONS_FIELD)
     posted = {q.id: form[q.id].data for q in shown}
     values = read_and_check(form, shown, require=(action == "next"),
                             is_applicable=lambda q: is_visible(q, {**saved, **posted}))
-    return _Post(assessment, saved, current, form, shown, action, switched, request.form.get(REVISIONS_FIELD), values)
-
-
-def _save_step(public_id: str, step_id: str) -> Any:
-    # The page's read is done inside the save's write transaction, on one connection and under
-    # the lock that serialises saves: what was checked is what is overwritten. The lock is held
-    # while the post is checked (microseconds); pages are rendered after the transaction. Nothing
-    # in between may use a session of its own: on SQLite it would wait for this lock.
-    post: _Post | None = None
-    conflict: store.EditConflict | None = None
+    if values is None:
+        return _render_step(assessment, current, form, shown, posted_revisions, saved), 400
+    previous, following = neighbours(content(), step_id)
+    target = {"back": previous, "next": following}.get(action)
     try:
-        with store.step_save(db.sessions, public_id if access.may_hold(public_id) else "") as saving:
-            in_workspace = saving.found is not None and saving.found.assessment.workspace_id is not None
-            if not in_workspace:
-                read = _read_post(saving.found, public_id, step_id)
-                if not isinstance(read, _Post):
-                    return read
-                post = read
-                conflict = _write_post(post, step_id, saving.set_language, saving.save)
-        if in_workspace:
-            # Its access check reads the workspace through a session (on SQLite that waits for the
-            # transaction's lock): checked first, then saved in a transaction of its own.
-            found = store.with_answers(db.sessions, public_id)
-            read = _read_post(found, public_id, step_id)
-            if not isinstance(read, _Post):
-                return read
-            post, assessment_id = read, read.assessment.id
-            conflict = _write_post(post, step_id, lambda lang: store.set_language(db.sessions, assessment_id, lang),
-                                   lambda *args, **kw: store.save_answers(db.sessions, assessment_id, *args, **kw))
+        store.save_answers(db.sessions, assessment.id, values, current_step=target.id if target else step_id,
+                           expected_revisions=decode_revisions(posted_revisions))
     except store.AlreadySubmitted:  # submitted since this page's read: nothing was saved
         return answers_locked(public_id)
     except store.STORAGE_FAULTS:
         # the database cannot write (disk full, read-only): the page comes back as typed
-        if post is None:  # the transaction could not start: read as a page does
-            found = store.with_answers(db.sessions, public_id) if access.may_hold(public_id) else None
-            read = _read_post(found, public_id, step_id)
-            if not isinstance(read, _Post):
-                return read
-            post = read
-        return _render_step(post.assessment, post.current, post.form, post.shown, post.revisions, post.saved,
-                            storage_fault=True), 503
-    assert post is not None
-    if post.values is None:
-        return _render_step(post.assessment, post.current, post.form, post.shown, post.revisions, post.saved), 400
-    if conflict is not None:
+        return _render_step(assessment, current, form, shown, posted_revisions, saved, storage_fault=True), 503
+    except store.EditConflict as conflict:
         # Someone else saved this step meanwhile: show what changed, keep what this officer typed.
         for qid, now in conflict.changed.items():
-            post.form[qid].errors = [
+            form[qid].errors = [
                 gettext("Someone else changed this answer while you were editing (it is now “%(answer)s”). "
                         "Send the page again to keep your answer.", answer=answer_label(qid, now))
                 if now is not None else
                 gettext("Someone else changed this answer while you were editing (they cleared it). "
                         "Send the page again to keep your answer.")]
-        _, now_revisions = store.load_answers_and_revisions(db.sessions, post.assessment.id)
-        revisions = encode_revisions(post.shown, now_revisions)
-        return _render_step(post.assessment, post.current, post.form, post.shown, revisions, post.saved), 409
-    target = _target(step_id, post.action)
-    if post.action == "save":
+        _, now = store.load_answers_and_revisions(db.sessions, assessment.id)
+        revisions = encode_revisions(shown, now)
+        return _render_step(assessment, current, form, shown, revisions, saved), 409
+    if action == "save":
         return redirect(url_for("assess.link", public_id=public_id, saved=1))
     if target is None:
-        return redirect(url_for("assess.review", public_id=public_id) if post.action == "next"
+        return redirect(url_for("assess.review", public_id=public_id) if action == "next"
                         else url_for("assess.step", public_id=public_id, step_id=step_id))
     return redirect(url_for("assess.step", public_id=public_id, step_id=target.id))
-
-
-def _write_post(post: _Post, step_id: str, set_language: Callable[[str], None],
-                save: Callable[..., None]) -> store.EditConflict | None:
-    """The language chosen with the post is kept, and valid answers saved; a conflict is
-    returned (the language stays chosen) for the page to say what changed."""
-    if post.switched:
-        set_language(post.switched)
-    if post.values is None:
-        return None
-    target = _target(step_id, post.action)
-    try:
-        save(post.values, current_step=target.id if target else step_id,
-             expected_revisions=decode_revisions(post.revisions))
-    except store.EditConflict as conflict:
-        return conflict
-    return None
-
-
-def _target(step_id: str, action: str) -> Any:
-    previous, following = neighbours(content(), step_id)
-    return {"back": previous, "next": following}.get(action)
 
 
 def answers_locked(public_id: str) -> Any:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from contextlib import contextmanager
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping
 
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, insert, null, select, type_coerce, union_all, update
+from sqlalchemy import Engine, Select, bindparam, delete, insert, null, select, type_coerce, union_all, update
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached, sessionmaker
 
@@ -104,15 +103,6 @@ _WITH_ANSWERS = union_all(
 )
 
 
-def _detached(columns: Sequence[object]) -> Assessment:
-    # What the ORM's loading does: a new instance (no __init__), its columns set, then marked as
-    # loaded and detached, as if read by a session that has closed.
-    assessment = _NEW_ASSESSMENT()
-    assessment.__dict__.update(zip(_ASSESSMENT_COLUMNS, columns))
-    make_transient_to_detached(assessment)
-    return assessment
-
-
 def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | None:
     """The assessment with its answers and their revisions: one read, one query, so that a page
     never pairs an assessment or old values with newer revisions."""
@@ -127,7 +117,11 @@ def with_answers(sessions: Sessions, public_id: str) -> AssessmentWithAnswers | 
     head = next((row for row in rows if row[width] is None), None)  # the assessment's own row
     if head is None:
         return None
-    assessment = _detached(head[:width])
+    # What the ORM's loading does: a new instance (no __init__), its columns set, then marked as
+    # loaded and detached, as if read by a session that has closed.
+    assessment = _NEW_ASSESSMENT()
+    assessment.__dict__.update(zip(_ASSESSMENT_COLUMNS, head[:width]))
+    make_transient_to_detached(assessment)
     answered = [row[width:] for row in rows if row[width] is not None]
     return AssessmentWithAnswers(assessment, {qid: value for qid, value, _ in answered},
                                  {qid: revision for qid, _, revision in answered})
@@ -237,6 +231,7 @@ def save_answers(
     detected, never silently overwritten, also when an answer was cleared and given again.
     A submitted assessment's answers are not changed: ``AlreadySubmitted``, nothing saved.
     """
+    now = utcnow()
     # Plain statements on one connection, not a session and the ORM's unit of work: a save is a
     # handful of rows, and the session's bookkeeping cost more than the writes.
     with _engine(sessions).begin() as conn:
@@ -252,108 +247,39 @@ def save_answers(
         if rows[0][1] == "submitted":  # read under the row's lock: a submission that came first wins
             raise AlreadySubmitted(assessment_id)
         existing = {qid: (row_id, value, revision) for _, _, row_id, qid, value, revision in rows if row_id is not None}
-        _write(conn, assessment_id, rows[0][0], existing, values, current_step, expected_revisions)
-
-
-def _write(conn: Connection, assessment_id: int, answer_revision: int | None,
-           existing: Mapping[str, tuple[int, AnswerValue, int]], values: Mapping[str, AnswerValue],
-           current_step: str | None, expected_revisions: Mapping[str, int] | None) -> None:
-    """The check and the writes of a save, on a connection that holds the assessment's lock;
-    ``existing``: the step's answers as (row id, value, revision)."""
-    now = utcnow()
-    if expected_revisions is not None:
-        changed = {
-            qid: row[1] if row else None
-            for qid, value in values.items()
-            for row in [existing.get(qid)]
-            if (row[2] if row else 0) != expected_revisions.get(qid, 0) and (row[1] if row else None) != value
-        }
-        if changed:
-            raise EditConflict(changed)
-    # Revisions come from one counter per assessment (answers written elsewhere have 1), so an
-    # answer cleared and given again never gets back a revision that a stale page holds.
-    counter = max(answer_revision or 0, 1)
-    added, updated, deleted = [], [], []
-    for qid, value in values.items():
-        row = existing.get(qid)
-        if value is None:
-            if row is not None:
-                deleted.append(row[0])
-        elif row is None:
-            counter += 1
-            added.append({"assessment_id": assessment_id, "question_id": qid, "value": value, "revision": counter,
-                          "updated_at": now})
-        elif row[1] != value:
-            counter += 1
-            updated.append({"row_id": row[0], "new_value": value, "new_revision": counter, "now": now})
-    conn.execute(_TOUCH_AND_MOVE if current_step else _TOUCH,
-                 {"aid": assessment_id, "now": now, "counter": counter, "step": current_step})
-    if added:
-        conn.execute(_ADD, added)
-    if updated:
-        conn.execute(_CHANGE, updated)
-    if deleted:
-        conn.execute(_REMOVE, {"row_ids": deleted})
-
-
-# A step's post: the read of its page (the assessment and its answers, with their row ids) done
-# inside the write transaction that saves it, on one connection: on SQLite BEGIN IMMEDIATE and
-# then that one SELECT; on PostgreSQL the row lock first (FOR UPDATE cannot lock through a UNION).
-_FOR_SAVE = union_all(
-    select(*_ASSESSMENTS.c, *(type_coerce(null(), c.type).label(f"answer_{c.key}")
-                              for c in (*_ANSWER_COLUMNS, _ANSWERS.c.id)))
-    .where(_ASSESSMENTS.c.public_id == bindparam("public_id")),
-    select(*(null() for _ in _ASSESSMENTS.c), *_ANSWER_COLUMNS, _ANSWERS.c.id)
-    .select_from(_ASSESSMENTS.join(_ANSWERS, _ANSWERS.c.assessment_id == _ASSESSMENTS.c.id))
-    .where(_ASSESSMENTS.c.public_id == bindparam("public_id")),
-)
-_LOCK_BY_PUBLIC_ID = (select(_ASSESSMENTS.c.id).where(_ASSESSMENTS.c.public_id == bindparam("public_id"))
-                      .with_for_update())
-
-
-class StepSave:
-    """A step's post in one transaction (``step_save``): ``found`` is the assessment with its
-    answers read under the lock that serialises saves to it; ``save`` writes (or raises
-    ``EditConflict``, ``AlreadySubmitted``); leaving without ``save`` writes nothing."""
-
-    def __init__(self, conn: Connection, found: AssessmentWithAnswers | None, row_ids: dict[str, int]):
-        self._conn, self.found, self._row_ids = conn, found, row_ids
-
-    def save(self, values: Mapping[str, AnswerValue], current_step: str | None,
-             expected_revisions: Mapping[str, int] | None) -> None:
-        found = self.found
-        assert found is not None, "no such assessment"
-        a = found.assessment
-        if a.status == "submitted":  # read under the lock: a submission that came first wins
-            raise AlreadySubmitted(a.id)
-        existing = {qid: (self._row_ids[qid], found.answers[qid], found.revisions[qid])
-                    for qid in values if qid in self._row_ids}
-        _write(self._conn, a.id, a.answer_revision, existing, values, current_step, expected_revisions)
-
-    def set_language(self, language: str) -> None:
-        assert self.found is not None
-        self._conn.execute(update(_ASSESSMENTS).where(_ASSESSMENTS.c.id == self.found.assessment.id)
-                           .values(language=language))
-
-
-@contextmanager
-def step_save(sessions: Sessions, public_id: str) -> Iterator[StepSave]:
-    """Open a step's save: the write transaction, then the assessment and its answers read in it
-    (None as ``found``: no such assessment). Commits on leaving, rolls back on an exception."""
-    valid = bool(public_id) and len(public_id) <= 32
-    with _engine(sessions).begin() as conn:
-        if valid and conn.dialect.name != "sqlite":
-            conn.execute(_LOCK_BY_PUBLIC_ID, {"public_id": public_id})
-        rows = conn.execute(_FOR_SAVE, {"public_id": public_id}).all() if valid else []
-        width = len(_ASSESSMENT_COLUMNS)
-        head = next((row for row in rows if row[width] is None), None)
-        found, row_ids = None, {}
-        if head is not None:
-            answered = [row[width:] for row in rows if row[width] is not None]
-            found = AssessmentWithAnswers(_detached(head[:width]), {qid: value for qid, value, _, _ in answered},
-                                          {qid: revision for qid, _, revision, _ in answered})
-            row_ids = {qid: row_id for qid, _, _, row_id in answered}
-        yield StepSave(conn, found, row_ids)
+        if expected_revisions is not None:
+            changed = {
+                qid: row[1] if row else None
+                for qid, value in values.items()
+                for row in [existing.get(qid)]
+                if (row[2] if row else 0) != expected_revisions.get(qid, 0) and (row[1] if row else None) != value
+            }
+            if changed:
+                raise EditConflict(changed)
+        # Revisions come from one counter per assessment (answers written elsewhere have 1), so an
+        # answer cleared and given again never gets back a revision that a stale page holds.
+        counter = max(rows[0][0] or 0, 1)
+        added, updated, deleted = [], [], []
+        for qid, value in values.items():
+            row = existing.get(qid)
+            if value is None:
+                if row is not None:
+                    deleted.append(row[0])
+            elif row is None:
+                counter += 1
+                added.append({"assessment_id": assessment_id, "question_id": qid, "value": value, "revision": counter,
+                              "updated_at": now})
+            elif row[1] != value:
+                counter += 1
+                updated.append({"row_id": row[0], "new_value": value, "new_revision": counter, "now": now})
+        conn.execute(_TOUCH_AND_MOVE if current_step else _TOUCH,
+                     {"aid": assessment_id, "now": now, "counter": counter, "step": current_step})
+        if added:
+            conn.execute(_ADD, added)
+        if updated:
+            conn.execute(_CHANGE, updated)
+        if deleted:
+            conn.execute(_REMOVE, {"row_ids": deleted})
 
 
 @dataclass(frozen=True)
