@@ -183,15 +183,16 @@ def stop(server: subprocess.Popen) -> None:
 class Browser:
     """One officer's browser: a session cookie and plain HTTP/1.1 requests to 127.0.0.1."""
 
-    def __init__(self) -> None:
+    def __init__(self, headers: dict[str, str] | None = None) -> None:
         self.cookie = ""
         self.port = 0
+        self.headers = headers or {}  # sent with every request (a proxy's X-Forwarded-For)
 
     def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None,
                 timeout: float = REQUEST_TIMEOUT) -> tuple[int, str, str]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            headers = {"Cookie": self.cookie} if self.cookie else {}
+            headers = {**self.headers, **({"Cookie": self.cookie} if self.cookie else {})}
             body = None
             if form is not None:
                 body = urlencode(form)

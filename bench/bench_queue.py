@@ -155,29 +155,7 @@ class ProxiedBrowser(Browser):
     starting assessments are 32 clients to the shared creation limit, as in real use."""
 
     def __init__(self, address: str):
-        super().__init__()
-        self.address = address
-
-    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None,
-                timeout: float = 60) -> tuple[int, str, str]:
-        import http.client
-
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            headers = {"X-Forwarded-For": self.address, **({"Cookie": self.cookie} if self.cookie else {})}
-            body = None
-            if form is not None:
-                body = urllib.parse.urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie" and value.startswith("session="):
-                    self.cookie = value.split(";", 1)[0]
-            return response.status, response.getheader("Location") or "", text
-        finally:
-            conn.close()
+        super().__init__({"X-Forwarded-For": address})
 
 
 def paced_officers_file(port: int, tmp: Path) -> Path:
