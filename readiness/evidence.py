@@ -187,14 +187,18 @@ class SourceText:
         lines = self.raw_lines[passage.lines[0] - 1 : passage.lines[1]]
         return normalise_for_quote(" ".join(lines))
 
+    @cached_property
+    def normalised_lines(self) -> list[str]:
+        """Each line as quotes are compared with it (``normalise_for_quote``), worked out once."""
+        return [normalise_for_quote(raw) for raw in self.raw_lines]
+
     def sentences_with(self, quote: str) -> list[str]:
         """The sentences (or colon-separated clauses) of the document that overlap the quote.
 
         A line of these documents is a paragraph, so sentences never cross lines."""
         needle = normalise_for_quote(quote)
         out: list[str] = []
-        for raw in self.raw_lines if needle else []:
-            line = normalise_for_quote(raw)
+        for line in self.normalised_lines if needle else []:
             for m in re.finditer(re.escape(needle), line):
                 pos = 0
                 for sentence in _SENTENCE_END.split(line):
@@ -408,8 +412,8 @@ def _words(text: str) -> list[str]:
 
 
 def _line_core(norm_line: str) -> str:
-    """A line without its bullet, link brackets and emphasis marks."""
-    core = re.sub(r"\]\([^)]*\)", "", norm_line).replace("**", "").replace("[", "")
+    """A line (normalised: its emphasis marks already gone) without its bullet and link brackets."""
+    core = re.sub(r"\]\([^)]*\)", "", norm_line).replace("[", "")
     return _OPENING.sub("", core).strip()
 
 
@@ -419,8 +423,7 @@ def fragment_reason(quote: str, st: SourceText) -> str | None:
     A quote found several times is a fragment only if it is one everywhere."""
     needle = normalise_for_quote(quote)
     reasons = []
-    for number, raw in enumerate(st.raw_lines, start=1):
-        line = normalise_for_quote(raw)
+    for number, (raw, line) in enumerate(zip(st.raw_lines, st.normalised_lines), start=1):
         for m in re.finditer(re.escape(needle), line) if needle else []:
             reason = _fragment_at(quote, needle, line, m.start(), m.end(), raw)
             if reason is None:

@@ -19,12 +19,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Execution option of a connection that only reads (``session.connection(execution_options=
-# {READ_ONLY: True})``): on SQLite its transaction is a plain deferred BEGIN, a snapshot that
-# in WAL mode neither waits for nor blocks a save; every other transaction is BEGIN IMMEDIATE.
-READ_ONLY = "readiness_read_only"
 # Execution option of a connection that runs one SELECT and nothing else: on SQLite no BEGIN at
-# all (a statement outside a transaction reads one snapshot of its own), PostgreSQL as before.
+# all (a statement outside a transaction reads one snapshot of its own, which in WAL mode neither
+# waits for nor blocks a save), PostgreSQL as before. Every other SQLite transaction is
+# BEGIN IMMEDIATE.
 ONE_READ = "readiness_one_read"
 EXTENSION = "readiness_db"
 
@@ -50,9 +48,8 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            options = conn.get_execution_options()
-            if not options.get(ONE_READ):
-                conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+            if not conn.get_execution_options().get(ONE_READ):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
