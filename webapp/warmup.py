@@ -17,7 +17,7 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.i18n.countries import country_choices
-from webapp.i18n.locale import offered_languages
+from webapp.i18n.locale import offered_languages, speak
 
 
 def warm_up(app: Flask) -> int:
@@ -37,7 +37,7 @@ def warm_up(app: Flask) -> int:
     try:
         for code in offered_languages_of(app):
             with app.test_request_context("/", base_url=base_url):
-                g.assessment_language = code
+                speak(code)
                 _render_steps()
     except Exception:  # noqa: BLE001 - never a reason not to start
         app.logger.exception("warm-up: the step pages could not be rendered before forking")

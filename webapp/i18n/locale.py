@@ -42,12 +42,50 @@ def _complete(content: Content) -> dict[str, str]:
             if code == "en" or (code in content.translations and content.translations[code].complete)}
 
 
+# The request's language and its content, worked out once per request (a step asks ~25 times:
+# the page, its help texts, gettext, the form): kept on ``g`` and forgotten by every change
+# of what decides it, which goes through the three functions below.
+_LANGUAGE = "_readiness_language"
+_CONTENT = "_readiness_content"
+
+
 def current_language() -> str:
+    found = g.get(_LANGUAGE)
+    if found is None:
+        found = _language_now()
+        setattr(g, _LANGUAGE, found)
+    return found
+
+
+def _language_now() -> str:
     offered = _offered(base_content())
     for chosen in (g.get("assessment_language"), session.get(SESSION_KEY), g.get("default_language")):
         if chosen in offered:
             return chosen
     return request.accept_languages.best_match(list(offered)) or "en"
+
+
+def _forget_language() -> None:
+    g.pop(_LANGUAGE, None)
+    g.pop(_CONTENT, None)
+
+
+def speak(language: str) -> None:
+    """This request is a page of an assessment in ``language``: it speaks that language."""
+    g.assessment_language = language
+    _forget_language()
+
+
+def default_to(language: str) -> None:
+    """This request is about an assessment in ``language``: its language unless the visitor chose one."""
+    g.default_language = language
+    _forget_language()
+
+
+def choose_for_browser(language: str) -> None:
+    """The visitor chose ``language``: this browser's language from now on (the session)."""
+    session[SESSION_KEY] = language
+    _forget_language()
 
 
 def language_posted_with_form() -> str | None:
@@ -59,8 +97,8 @@ def language_posted_with_form() -> str | None:
     if lang not in _offered(base_content()):
         return None
     g.form_language = current_language()  # what was typed is read in the page's language
-    session[SESSION_KEY] = lang
     g.pop("assessment_language", None)
+    choose_for_browser(lang)
     return lang
 
 
@@ -73,4 +111,8 @@ def form_language() -> str:
 
 def localized_content() -> Content:
     """The content worded in the language of this request."""
-    return base_content().for_language(current_language())
+    found = g.get(_CONTENT)
+    if found is None:
+        found = base_content().for_language(current_language())
+        setattr(g, _CONTENT, found)
+    return found

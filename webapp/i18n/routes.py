@@ -8,7 +8,7 @@ assessment (and so for its report).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, request, session
+from flask import Blueprint, Flask, abort, redirect, request
 from flask_babel import Babel
 from werkzeug.exceptions import NotFound
 
@@ -18,7 +18,7 @@ from readiness.paths import TRANSLATIONS_DIR
 from webapp.wizard import store
 from webapp.i18n.countries import country_label
 from webapp.extensions import db
-from webapp.i18n.locale import SESSION_KEY, current_language, offered_languages
+from webapp.i18n.locale import choose_for_browser, current_language, offered_languages
 from webapp.wizard.routes import owned
 
 bp = Blueprint("language", __name__)
@@ -62,7 +62,7 @@ def choose_here() -> object:
     lang = request.args.get("language", "")
     if lang not in offered_languages():
         abort(400)
-    session[SESSION_KEY] = lang
+    choose_for_browser(lang)
     return redirect(safe_next(request.args.get("next")))
 
 
@@ -71,7 +71,7 @@ def choose() -> object:
     lang = request.form.get("language", "")
     if lang not in offered_languages():
         abort(400)
-    session[SESSION_KEY] = lang
+    choose_for_browser(lang)
     target = safe_next(request.form.get("next"))
     parts = target.split("?")[0].split("/")
     # On an assessment's own page, the choice is remembered for the assessment (and its report).

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from readiness.answers import is_visible
@@ -22,7 +22,7 @@ from webapp.report import service as report_service
 from webapp.wizard import pages, store
 from webapp.extensions import db
 from webapp.wizard.forms import StepForm, read_and_check, start_form_class
-from webapp.i18n.locale import current_language, language_posted_with_form, localized_content
+from webapp.i18n.locale import current_language, default_to, language_posted_with_form, localized_content, speak
 from webapp.models import Assessment
 from webapp.wizard.steps import (PROFILE_STEP, minutes_to_answer, all_steps, condition_in_words, depends_on_same_step, follow_up_condition, neighbours,
                     shown_questions, step_by_id)
@@ -45,9 +45,9 @@ def access_to(public_id: str, its_own_page: bool = True) -> access.AssessmentAcc
 
 def _speak(assessment: Assessment, its_own_page: bool) -> None:
     if its_own_page:
-        g.assessment_language = assessment.language  # pages of an assessment speak its language
+        speak(assessment.language)  # pages of an assessment speak its language
     else:
-        g.default_language = assessment.language
+        default_to(assessment.language)
 
 
 def owned(public_id: str, its_own_page: bool = True) -> Assessment:
@@ -160,7 +160,7 @@ def step(public_id: str, step_id: str) -> Any:
     switched = language_posted_with_form()
     if switched:
         store.set_language(db.sessions, assessment.id, switched)
-        g.assessment_language = switched
+        speak(switched)
     current = step_by_id(content(), step_id) or abort(404)
     shown = shown_questions(current, saved)
     if request.method == "GET":
