@@ -33,6 +33,7 @@ from webapp.i18n import routes as language
 from webapp.i18n import templates as template_i18n
 from webapp.network import routes as networks
 from webapp.report import queue as render_queue
+from webapp.sessions import CheckedOnceSessionInterface
 from webapp.wizard import routes
 from webapp.workspace import routes as workspaces
 
@@ -57,6 +58,7 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = Settings()
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_path=str(settings.INSTANCE_DIR))
+    app.session_interface = CheckedOnceSessionInterface()  # Flask's signed cookie, each cookie checked once
     app.config.from_mapping(settings.flask_config())
     if test_config:
         app.config.from_mapping(test_config)

@@ -1,0 +1,76 @@
+"""The session cookie: what it grants is checked on every request, also when the same cookie
+was accepted before (webapp/sessions.py checks each cookie's signature once per worker)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import time
+
+from flask import Flask
+
+
+def _page(client, wizard) -> int:  # type: ignore[no-untyped-def]
+    return client.get(wizard.url("step/profile")).status_code
+
+
+def _session_cookie(client) -> str:  # type: ignore[no-untyped-def]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_a_cookie_changed_after_the_genuine_one_was_accepted_grants_nothing(app: Flask, client, wizard) -> None:
+    wizard.start()
+    genuine = _session_cookie(client)
+    assert _page(client, wizard) == 200 and _page(client, wizard) == 200  # the same cookie, accepted twice
+    payload, _, signature = genuine.rpartition(".")
+    for forged in (payload + "." + signature[:-1] + ("A" if signature[-1] != "A" else "B"),  # one byte of the signature
+                   payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + signature,  # one byte of the payload
+                   genuine + "x"):
+        client.set_cookie("session", forged)
+        assert _page(client, wizard) == 404, forged
+    client.set_cookie("session", genuine)
+    assert _page(client, wizard) == 200
+
+
+def test_a_cookie_signed_with_another_key_grants_nothing(app: Flask, client, wizard) -> None:
+    wizard.start()
+    genuine = _session_cookie(client)
+    assert _page(client, wizard) == 200
+    other = Flask("other")
+    other.config.update(SECRET_KEY="another-secret-key-0123456789abcdef")
+    with other.test_request_context():
+        serializer = app.session_interface.get_signing_serializer(other)
+        assert serializer is not None
+        data = app.session_interface.get_signing_serializer(app).loads(genuine)  # type: ignore[union-attr]
+        client.set_cookie("session", serializer.dumps(data))
+    assert _page(client, wizard) == 404
+
+
+def test_a_cookie_older_than_the_session_lifetime_grants_nothing_even_when_accepted_before(
+        app: Flask, client, wizard, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=1)
+    wizard.start()
+    assert _page(client, wizard) == 200
+    signed = time.time()
+    monkeypatch.setattr(time, "time", lambda: signed + 1800)  # half an hour later: still good
+    assert _page(client, wizard) == 200
+    monkeypatch.setattr(time, "time", lambda: signed + 3700)  # past the lifetime
+    assert _page(client, wizard) == 404
+
+
+def test_what_one_request_changes_in_its_session_never_reaches_another_with_the_same_cookie(app: Flask) -> None:
+    app.config["SECRET_KEY"] = "test-secret-key-0123456789abcdef"
+    interface = app.session_interface
+    with app.test_request_context():
+        cookie = interface.get_signing_serializer(app).dumps({"lang": "pt", "access": [["a", "x", "r", "t"]]})  # type: ignore[union-attr]
+    opened = []
+    for _ in range(3):
+        with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+            session = interface.open_session(app, ctx.request)
+            assert session is not None
+            opened.append(copy.deepcopy(dict(session)))
+            session["lang"] = "it"
+            session["access"].append(["a", "y", "r", "u"])
+    assert opened == [{"lang": "pt", "access": [["a", "x", "r", "t"]]}] * 3
