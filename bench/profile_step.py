@@ -40,9 +40,11 @@ AREAS = [
     ("the form (StepForm) and answers' checks", lambda f, n: "/webapp/wizard/forms.py" in f and n in ("saved", "posted", "read_and_check")),
     ("CSRF: token for the page, check of a post", lambda f, n: "/webapp/wizard/forms.py" in f and n == "csrf_token"
      or ("/flask_wtf/csrf.py" in f and n == "protect")),
-    ("session cookie (open + save)", lambda f, n: "/flask/sessions.py" in f and n in ("open_session", "save_session")),
+    ("session cookie (open + save)", lambda f, n: ("/flask/sessions.py" in f or "/webapp/sessions.py" in f)
+     and n in ("open_session", "save_session")),
     ("form body parsing (werkzeug)", lambda f, n: "/werkzeug/wrappers/request.py" in f and n == "_load_form_data"),
-    ("Flask-Limiter", lambda f, n: "/flask_limiter/_extension.py" in f and n == "_check_request_limit"),
+    ("Flask-Limiter", lambda f, n: "/flask_limiter/_extension.py" in f
+     and n in ("_check_request_limit", "__inject_headers", "__release_context")),
     ("before/after request hooks (all)", lambda f, n: "/flask/app.py" in f and n in ("preprocess_request", "process_response")),
     ("localized content / language", lambda f, n: "/webapp/i18n/locale.py" in f and n in ("localized_content", "current_language")),
     ("url_for", lambda f, n: "/flask/helpers.py" in f and n == "url_for"),
