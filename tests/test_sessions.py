@@ -74,3 +74,21 @@ def test_what_one_request_changes_in_its_session_never_reaches_another_with_the_
             session["lang"] = "it"
             session["access"].append(["a", "y", "r", "u"])
     assert opened == [{"lang": "pt", "access": [["a", "x", "r", "t"]]}] * 3
+
+
+def test_a_worker_keeps_a_bounded_number_of_cookies_and_a_dropped_one_still_works(app: Flask, client, wizard,
+                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("webapp.sessions.COOKIES_KEPT", 3)
+    wizard.start()
+    mine = _session_cookie(client)
+    assert _page(client, wizard) == 200
+    with app.test_request_context():
+        serializer = app.session_interface.get_signing_serializer(app)
+        assert serializer is not None
+        others = [serializer.dumps({"lang": "pt", "n": n}) for n in range(10)]  # other browsers' cookies
+    for cookie in others:
+        with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+            assert app.session_interface.open_session(app, ctx.request)["lang"] == "pt"  # type: ignore[index]
+    assert len(app.session_interface._checked) <= 3  # type: ignore[attr-defined]
+    client.set_cookie("session", mine)
+    assert _page(client, wizard) == 200  # checked again, as on its first request

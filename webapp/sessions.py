@@ -19,8 +19,9 @@ from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-# Cookies kept per worker: a few hundred bytes each; the oldest is dropped beyond this many.
-COOKIES_KEPT = 4096
+# Cookies kept per worker, the oldest dropped beyond this many: an officer's cookie is a few
+# hundred bytes (kept with its payload: ~1 MiB for all), a browser's largest 4 KB (~12 MiB).
+COOKIES_KEPT = 1024
 
 
 class CheckedOnceSessionInterface(SecureCookieSessionInterface):
