@@ -96,10 +96,7 @@ def init_app(app: Flask) -> Limiter:
         # wraps: Flask-Limiter's before_request check is there for default, application and meta
         # limits, which this app does not have, so it is not run at all (it was 3% of a save);
         # its after_request part stays (the headers, and the deductions of served_only).
-        # The other views (the wizard's steps, every page) also skip the limits' resolution.
         app.before_request_funcs[None].remove(limiter._check_request_limit)
-        limited = {rule.endpoint for rule in ROUTE_LIMITS} | set(TOKEN_ROUTES)
-        limiter.request_filter(lambda: request.endpoint not in limited)
     return limiter
 
 

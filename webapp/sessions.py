@@ -35,11 +35,9 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         kept = self._checked.get(cookie)
-        if kept is not None:
-            age = int(time.time()) - kept[0]
-            if 0 <= age <= max_age:  # itsdangerous: SignatureExpired otherwise
-                return self.session_class(self.serializer.loads(kept[1]))
-            return self.session_class()
+        if kept is not None and 0 <= int(time.time()) - kept[0] <= max_age:  # the age itsdangerous accepts
+            return self.session_class(self.serializer.loads(kept[1]))
+        self._checked.pop(cookie, None)  # new here, or too old: itsdangerous decides (an old one: SignatureExpired)
         serializer = self.get_signing_serializer(app)
         assert serializer is not None  # a secret key is set
         try:

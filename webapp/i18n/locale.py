@@ -44,7 +44,7 @@ def _complete(content: Content) -> dict[str, str]:
 
 # The request's language and its content, worked out once per request (a step asks ~25 times:
 # the page, its help texts, gettext, the form): kept on ``g`` and forgotten by every change
-# of what decides it, which goes through the three functions below.
+# of what decides it, which goes through the three functions below (or ends in one of them).
 _LANGUAGE = "_readiness_language"
 _CONTENT = "_readiness_content"
 
