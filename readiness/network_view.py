@@ -15,7 +15,7 @@ from .content_model import Content
 from .catalogs import ui_translations
 from .network import TOGETHER, TOGETHER_DEFAULT, NetworkResult
 from .numbers import points_text
-from .report_view import _cap, _date_words, _source
+from .report_view import _cap, _source, date_words
 
 Gettext = Callable[[str], str]
 NAME_MAX = 120
@@ -99,7 +99,7 @@ def network_html(content: Content, result: NetworkResult, name: str, language: s
     ctx = network_context(content, result, name, ui_translations(language).gettext)
     css = Markup((REPORT_DIR / "network.css").read_text(encoding="utf-8"))
     return _environment(language).get_template("network.html").render(
-        **ctx, css=css, language=language, date=_date_words(as_of, language), version=content.version)
+        **ctx, css=css, language=language, date=date_words(as_of, language), version=content.version)
 
 
 def network_pdf(content: Content, result: NetworkResult, name: str, language: str = "en", *,

@@ -202,11 +202,11 @@ def iso_date_words(value: str, language: str) -> str:
         return value
     start, *rest = (dt.date.fromisoformat(x) for x in value.split("/"))
     if not rest:
-        return _date_words(start, language)
+        return date_words(start, language)
     end = rest[0]
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{_date_words(end, language)}"  # 29–30 October 2009 / 29–30 de outubro de 2009
-    return f"{_date_words(start, language)} – {_date_words(end, language)}"
+        return f"{start.day}–{date_words(end, language)}"  # 29–30 October 2009 / 29–30 de outubro de 2009
+    return f"{date_words(start, language)} – {date_words(end, language)}"
 
 
 def bibliography_view(content: Content, gettext: Gettext = _english, language: str = "en") -> list[dict[str, Any]]:
@@ -401,7 +401,7 @@ def _data_gap_view(gap: Any, gettext: Gettext = _english) -> dict[str, str]:
     }
 
 
-def _date_words(day: dt.date, language: str) -> str:
+def date_words(day: dt.date, language: str) -> str:
     """The date in words, as the report's language writes it (English: 14 March 2026)."""
     return format_date(day, format="long", locale=_locale(language))
 
@@ -554,7 +554,7 @@ def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) ->
         title=_("Creative cluster readiness: %(town)s") % {"town": meta.town},
         author=_("%(town)s self-assessment") % {"town": meta.town},
         created_iso=meta.created.isoformat(),
-        created_words=_date_words(meta.created, meta.language),
+        created_words=date_words(meta.created, meta.language),
         overall=points_text(result.overall),
         level=result.level,
         levels=[
@@ -592,7 +592,7 @@ def report_view(content: Content, result: AssessmentResult, meta: ReportMeta) ->
         group=meta.group,
         peers=meta.peers,
         changes=changes_view(content, meta.previous, result, _, answer_text,
-                                _date_words(meta.previous.date, meta.language)) if meta.previous else None,
+                                date_words(meta.previous.date, meta.language)) if meta.previous else None,
         glossary=_glossary_view(content, [dims, findings, cases, appendix, horizons]),
     )
 

@@ -173,6 +173,8 @@ def test_the_network_report_is_as_of_its_data_so_the_same_data_make_the_same_doc
     today, cached = download()
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(today)).pages)
     assert "as of 4 March 2026" in text
+    page = lead.get(net_url).get_data(as_text=True)  # the page says what the PDF says it shows
+    assert f"as of 4 March 2026 · questions and rules version {content.version}" in page
     for module in (readiness.network_view, webapp.network.routes):
         monkeypatch.setattr(module, "dt", _NextDay)
     tomorrow, cached_tomorrow = download()

@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from readiness import network as network_core
 from readiness.answers import clean_text, is_visible
 from readiness.network_view import NAME_MAX, network_context, network_html
+from readiness.report_view import date_words
 from readiness.scoring import score_assessment
 
 from webapp import access
@@ -151,14 +152,15 @@ def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
     """The network's page; ``new``: links just made, shown once (never kept in the cookie)."""
     links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
              if new.get(k)}
-    result, details, _as_of = _result(net)
+    result, details, as_of = _result(net)
     view = network_context(content(), result, net.name, gettext, screen=True)
     shared = {int(m["key"]): m for m in view["members"]}
     extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
     members = [(m.id, ws.town) for m, ws in access.live_members(net)] if lead else []
     return render_template("network/show.html", network=net, lead=lead, links=links, view=view,
                            shared=shared, details=extra, members=members,
-                           join_link_works=access.join_link_live(net))
+                           join_link_works=access.join_link_live(net),
+                           as_of=date_words(as_of, content().language or "en"), version=content().version)
 
 
 @bp.post("/net/<net_id>/invite-link")
