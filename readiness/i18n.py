@@ -78,6 +78,8 @@ def english_entries(content: "Content") -> dict[str, dict[str, dict[str, Any]]]:
         }
     for c in content.cases:
         entry = {"summary": c.summary, "period": c.period, "place": c.place, "country": c.country}
+        if c.short_place:
+            entry["short_place"] = c.short_place
         if c.resources_note:
             entry["resources_note"] = c.resources_note
         statements = {g: [s.text for s in getattr(c, g)] for g in STATEMENT_GROUPS if getattr(c, g)}
@@ -242,7 +244,8 @@ def localize(content: "Content", lang: str) -> "Content":
             cases.append(c)
             continue
         updates: dict[str, Any] = {"summary": t.summary, "period": t.period, "place": t.place,
-                                   "country": t.country, "resources_note": t.resources_note}
+                                   "country": t.country, "short_place": t.short_place or c.short_place,
+                                   "resources_note": t.resources_note}
         for group in STATEMENT_GROUPS:
             texts = t.statements.get(group)
             if texts:

@@ -374,6 +374,9 @@ class CaseStudy(Strict):
     name: str
     place: str
     country: str
+    # The place as a mention beside the case's name prints it ("Mons, Belgium"): no caveats, which
+    # stay in place and country. Empty in content frozen before it existed: see ``mention``.
+    short_place: str = ""
     type: Literal["hub", "network", "district", "project", "organisation"]
     period: str
     summary: str
@@ -391,6 +394,11 @@ class CaseStudy(Strict):
     sources: list[Source] = Field(min_length=1)
     review: list[Review] = []
     line: int | None = None
+
+    @property
+    def mention(self) -> str:
+        """Where the case is, as printed in brackets after its name."""
+        return self.short_place or f"{self.place}, {self.country}"
 
     @field_validator("profile")
     @classmethod

@@ -251,7 +251,7 @@ def _finding_view(f: Finding, content: Content, number: int, gettext: Gettext = 
         "dimension_id": f.dimension,
         "recommendations": [_action_view(r, gettext) for r in f.recommendations],
         "cases": [
-            {"name": c.name, "place": c.place, "country": c.country, "summary": c.summary}
+            {"name": c.name, "mention": c.mention, "summary": c.summary}
             for c in (content.case_by_id.get(cid) for cid in f.rule.cases)
             if c is not None
         ],
@@ -360,6 +360,7 @@ def _case_view(
         "name": case.name,
         "place": case.place,
         "country": case.country,
+        "mention": case.mention,
         "type": case.type,
         "type_word": gettext(CASE_TYPES[case.type]) if case.type in CASE_TYPES else case.type,
         "period": case.period,

@@ -48,6 +48,7 @@ class CaseText(_Entry):
     period: str
     place: str = ""
     country: str = ""
+    short_place: str = ""
     resources_note: str = ""
     # Statement texts by group, in the order of the English file.
     statements: dict[str, list[str]] = {}

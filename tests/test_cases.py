@@ -7,6 +7,8 @@ No Flask here: the cases are checked as data, and the comparison through
 from __future__ import annotations
 
 import random
+import re
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -107,6 +109,35 @@ def test_case_loads_with_its_file_name_as_id(path: Path) -> None:
     assert case.id == path.stem
     assert case.sources, "a case cites at least one source"
     assert case.summary.strip() and case.period.strip() and case.place.strip() and case.country.strip()
+
+
+@pytest.mark.parametrize("language", ["en", "pt", "it"])
+def test_every_case_has_a_short_place_without_caveats_in_every_language(language: str) -> None:
+    """What a mention prints in brackets after the case's name: no brackets or clauses of its own."""
+    for case in load_content().for_language(language).cases:
+        assert case.short_place.strip(), (language, case.id)
+        assert not any(mark in case.short_place for mark in "();"), (language, case.id, case.short_place)
+        assert "source" not in case.short_place and "fonte" not in case.short_place, (language, case.id)
+
+
+def test_a_case_frozen_before_short_places_is_mentioned_with_its_place_and_country() -> None:
+    data = read_yaml(CASES_DIR / "iconoval.yaml")
+    data.pop("short_place")
+    frozen = _validate(CaseStudy, {**data, "line": data.get(LINE_KEY)}, CASES_DIR / "iconoval.yaml", REPO_ROOT)
+    assert frozen.mention == f"{frozen.place}, {frozen.country}"
+    assert CASES["iconoval"].mention == "Strasbourg, France"
+
+
+def test_lint_refuses_a_case_without_a_short_place(tmp_path: Path) -> None:
+    from readiness.lint import lint
+
+    for folder in ("questions", "rules", "cases", "translations", "sources", "glossary"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    path = tmp_path / "cases" / "ruci.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^short_place: .*\n", "", text), encoding="utf-8")
+    errors = lint(load_content(tmp_path), None).errors
+    assert any("[ruci]" in e and "short_place" in e and e.endswith("[case]") for e in errors), errors
 
 
 def test_the_content_loader_loads_every_case_file() -> None:

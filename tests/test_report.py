@@ -489,3 +489,25 @@ def test_cache_key_changes_with_the_languages_catalog(rcontent: Content, rendere
     before = report.report_cache_key(rcontent, rendered["result"], meta_pt)
     po.write_text('msgid "Action plan"\nmsgstr "Plano de ação"\n', encoding="utf-8")
     assert report.report_cache_key(rcontent, rendered["result"], meta_pt) != before
+
+
+def test_a_case_named_beside_a_finding_or_as_the_nearest_is_placed_in_brief(rcontent: Content, rendered: dict,
+                                                                            rendered_pt: dict) -> None:
+    """After a case's name the report prints its short place ("Leeds, United Kingdom"), not the
+    caveats its place and country carry for the case library, in English and in Portuguese."""
+    import html as html_text
+
+    for worded, result, language in ((rcontent, rendered["result"], "en"), (rendered_pt["content"], rendered_pt["result"], "pt")):
+        in_brief = {f"{c.name} ({c.short_place})" for c in worded.cases}
+        for edition in ("full", "summary"):
+            meta = ReportMeta(town=TOWN, country=COUNTRY, assessment_id="brief", created=CREATED, language=language,
+                              edition=edition)
+            page = report.build_report_html(worded, result, meta)
+            related = [html_text.unescape(re.sub(r"<span class=\"k\">.*?</span>\s*", "", line))
+                       for line in re.findall(r'<p class="related">(.*?)</p>', page, re.S)]
+            nearest = [html_text.unescape(re.sub(r"</?strong>", "", m))
+                       for m in re.findall(r'<p class="nearest">(.*?\)):', page, re.S)]
+            mentions = [m for line in related for m in line.split("; ")] + nearest
+            assert mentions, (language, edition)
+            assert set(mentions) <= in_brief, (language, edition, set(mentions) - in_brief)
+    assert "CIDAco with the University of Leeds (Leeds, United Kingdom)" in {f"{c.name} ({c.short_place})" for c in rcontent.cases}
