@@ -511,3 +511,20 @@ def test_a_case_named_beside_a_finding_or_as_the_nearest_is_placed_in_brief(rcon
             assert mentions, (language, edition)
             assert set(mentions) <= in_brief, (language, edition, set(mentions) - in_brief)
     assert "CIDAco with the University of Leeds (Leeds, United Kingdom)" in {f"{c.name} ({c.short_place})" for c in rcontent.cases}
+
+
+def test_each_page_is_headed_by_the_chapter_it_starts_in(rendered: dict) -> None:
+    """The running header names the chapter a page opens in, also when the next chapter begins
+    lower on that page (the risks after the dimensions, the data gaps after the action plan)."""
+    pages = [(page.extract_text() or "").splitlines() for page in PdfReader(io.BytesIO(rendered["pdf"])).pages]
+    headers = [lines[-2].removeprefix(TOWN).strip() for lines in pages[1:]]  # the margin boxes come last
+    titles = set(headers)
+    current, begins_lower = headers[0], 0
+    for number, (lines, header) in enumerate(zip(pages[1:], headers), start=2):
+        body = lines[:-2]
+        expected = body[0] if body and body[0] in titles else current
+        assert header == expected, (number, header, expected)
+        later = [line for line in body[1:] if line in titles]
+        begins_lower += bool(later)
+        current = later[-1] if later else expected
+    assert begins_lower >= 2  # the case that the page's first chapter and the header differ is met
