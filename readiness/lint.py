@@ -82,12 +82,12 @@ def lint(content: "Content", sources_dir: Path | None) -> LintReport:
                 report.errors.append(f"{where}: quote keeps the document's Markdown bold (**): leave the stars out: {src.quote!r}")
 
     evidence = evidence_report(content, sources_dir)  # furniture, case attribution, aims, review records
+    report.errors += evidence.errors
+    report.notes += evidence.notes
     for c in content.cases:
         if not c.short_place:
             report.errors.append(f"{content.files.get(f'case:{c.id}', '?')}: [{c.id}]: no short_place, the place a mention "
                                  "prints after the case's name (\"Mons, Belgium\") [case]")
-    report.errors += evidence.errors
-    report.notes += evidence.notes
 
     for dim in content.dimensions:
         kinds = {r.kind for r in content.rules if r.dimension == dim.id}

@@ -153,14 +153,15 @@ def _show(net: Network, lead: bool, new: dict[str, str]) -> str:
     links = {k: access.capability_url(ep, new[k]) for k, ep in (("lead", "network.enter"), ("join", "network.invited"))
              if new.get(k)}
     result, details, as_of = _result(net)
-    view = network_context(content(), result, net.name, gettext, screen=True)
+    wording = content()
+    view = network_context(wording, result, net.name, gettext, screen=True)
     shared = {int(m["key"]): m for m in view["members"]}
     extra = {mid: {"risks": [f.title for f in r.risks], "answers": _answers_view(r)} for mid, r in details.items()}
     members = [(m.id, ws.town) for m, ws in access.live_members(net)] if lead else []
     return render_template("network/show.html", network=net, lead=lead, links=links, view=view,
                            shared=shared, details=extra, members=members,
                            join_link_works=access.join_link_live(net),
-                           as_of=date_words(as_of, content().language or "en"), version=content().version)
+                           as_of=date_words(as_of, wording.language or "en"), version=wording.version)
 
 
 @bp.post("/net/<net_id>/invite-link")
